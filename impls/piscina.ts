@@ -1,0 +1,40 @@
+import { Piscina } from 'piscina';
+import { compiledWorkerFile, isSkip, splitAcrossThreads, workerDataFor } from './mapping.js';
+import type { PoolAdapter } from './types.js';
+
+export const piscinaAdapter: PoolAdapter = {
+  name: 'piscina',
+  packageName: 'piscina',
+  kind: 'worker-threads',
+  summary: 'worker-thread pool; threads × concurrentTasksPerWorker',
+  canRun(plan) {
+    const split = splitAcrossThreads(plan);
+    return isSkip(split) ? split : true;
+  },
+  async setup(plan) {
+    const split = splitAcrossThreads(plan);
+    if (isSkip(split)) throw new Error(split.reason);
+    const options = {
+      filename: compiledWorkerFile('piscina-worker'),
+      minThreads: split.threads,
+      maxThreads: split.threads,
+      concurrentTasksPerWorker: split.tasksPerWorker,
+      workerData: workerDataFor(plan),
+    };
+    const pool = new Piscina<number, number>(options);
+    return {
+      applied: {
+        concurrency: pool.options.maxThreads * pool.options.concurrentTasksPerWorker,
+        threads: pool.threads.length,
+        tasksPerWorker: pool.options.concurrentTasksPerWorker,
+        options: { ...options, filename: 'piscina-worker.js', maxQueue: pool.options.maxQueue },
+      },
+      submit(id, done) {
+        pool.run(id).then((result) => done(id, null, result), (error: unknown) => done(id, error));
+      },
+      async teardown() {
+        await pool.destroy();
+      },
+    };
+  },
+};

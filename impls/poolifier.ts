@@ -1,0 +1,46 @@
+import { FixedThreadPool } from 'poolifier';
+import { compiledWorkerFile, isSkip, splitAcrossThreads, workerDataFor } from './mapping.js';
+import type { PoolAdapter } from './types.js';
+
+export const poolifierAdapter: PoolAdapter = {
+  name: 'poolifier',
+  packageName: 'poolifier',
+  kind: 'worker-threads',
+  summary: 'fixed worker-thread pool with per-worker task queues; threads × tasksQueueOptions.concurrency',
+  canRun(plan) {
+    const split = splitAcrossThreads(plan);
+    return isSkip(split) ? split : true;
+  },
+  async setup(plan) {
+    const split = splitAcrossThreads(plan);
+    if (isSkip(split)) throw new Error(split.reason);
+    // Without its tasks queue poolifier posts every task to a worker at once, so only the queue's concurrency
+    // expresses "at most N tasks per worker".
+    const options = {
+      enableTasksQueue: true,
+      tasksQueueOptions: { concurrency: split.tasksPerWorker },
+      workerOptions: { workerData: workerDataFor(plan) },
+    };
+    const pool = new FixedThreadPool<number, number>(split.threads, compiledWorkerFile('poolifier-worker'), options);
+    await new Promise<void>((resolve) => {
+      if (pool.info.ready) resolve();
+      else pool.emitter?.once('ready', () => resolve());
+    });
+    // poolifier keeps its resolved options private; the pool's own info gives the sizes it really started.
+    const info = pool.info;
+    return {
+      applied: {
+        concurrency: info.maxSize * split.tasksPerWorker,
+        threads: info.workerNodes,
+        tasksPerWorker: split.tasksPerWorker,
+        options: { ...options, minSize: info.minSize, maxSize: info.maxSize },
+      },
+      submit(id, done) {
+        pool.execute(id).then((result) => done(id, null, result), (error: unknown) => done(id, error));
+      },
+      async teardown() {
+        await pool.destroy();
+      },
+    };
+  },
+};

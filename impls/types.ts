@@ -1,0 +1,52 @@
+// The one contract every implementation meets: the home pool, each competitor and each reference row.
+import type { Scenario } from '../scenarios/schema.js';
+
+export type AdapterKind = 'in-thread' | 'worker-threads' | 'reference';
+
+/** What the runner asks for: the scenario plus the thread count it resolved ('auto' → available parallelism). */
+export interface RunPlan {
+  scenario: Scenario;
+  threads: number;
+}
+
+/** The settings an implementation really applied; the runner checks them against the plan. */
+export interface Applied {
+  /** Tasks the implementation lets run at once, or 'unbounded' for the no-pool reference. */
+  concurrency: number | 'unbounded';
+  /** Worker threads started; 0 means every task runs on the main thread. */
+  threads: number;
+  /** Tasks one worker runs at once (worker pools only). */
+  tasksPerWorker?: number;
+  /** The options object handed to the library, as passed. */
+  options: Record<string, unknown>;
+}
+
+/**
+ * Completion callback, one shared function for every task (so the harness allocates nothing per task):
+ * exactly one call per submitted id is the contract the runner checks.
+ */
+export type Done = (id: number, error: unknown, result?: number) => void;
+
+export interface AdapterSession {
+  applied: Applied;
+  /** Starts one task. Called by the shared producer; must not throw for a task that could be queued. */
+  submit(id: number, done: Done): void;
+  /** Leaves no worker, timer or handle behind. */
+  teardown(): Promise<void>;
+}
+
+export interface Skip {
+  reason: string;
+}
+
+export interface PoolAdapter {
+  /** Registry key, shown in tables. */
+  name: string;
+  /** npm package whose installed version is recorded with results. */
+  packageName?: string;
+  kind: AdapterKind;
+  /** One line on what this row is, shown by --list. */
+  summary: string;
+  canRun(plan: RunPlan): true | Skip;
+  setup(plan: RunPlan): Promise<AdapterSession>;
+}

@@ -1,0 +1,42 @@
+import workerpool from 'workerpool';
+import { compiledWorkerFile, workerDataFor } from './mapping.js';
+import type { PoolAdapter } from './types.js';
+
+export const workerpoolAdapter: PoolAdapter = {
+  name: 'workerpool',
+  packageName: 'workerpool',
+  kind: 'worker-threads',
+  summary: 'worker-thread pool running one task per worker at a time; pool.exec(method, args)',
+  canRun(plan) {
+    const { concurrency } = plan.scenario;
+    if (concurrency !== plan.threads) {
+      return {
+        reason: `runs one task per worker: ${concurrency} concurrent tasks would need ${concurrency} threads, the scenario gives ${plan.threads}`,
+      };
+    }
+    return true;
+  },
+  async setup(plan) {
+    const options = {
+      minWorkers: plan.threads,
+      maxWorkers: plan.threads,
+      workerType: 'thread' as const,
+      workerThreadOpts: { workerData: workerDataFor(plan) },
+    };
+    const pool = workerpool.pool(compiledWorkerFile('workerpool-worker'), options);
+    return {
+      applied: {
+        concurrency: pool.maxWorkers ?? 0,
+        threads: pool.stats().totalWorkers,
+        tasksPerWorker: 1,
+        options: { ...options, maxQueueSize: pool.maxQueueSize },
+      },
+      submit(id, done) {
+        pool.exec('task', [id]).then((result: number) => done(id, null, result), (error: unknown) => done(id, error));
+      },
+      async teardown() {
+        await pool.terminate(true);
+      },
+    };
+  },
+};

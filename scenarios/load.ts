@@ -1,0 +1,43 @@
+// Finds scenario files on disk and turns them into validated scenarios.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { errors } from '../scripts/errors.js';
+import { scenariosDir } from '../scripts/paths.js';
+import { validateScenario, type ValidatedScenario } from './schema.js';
+
+export function listScenarioIds(dir = scenariosDir): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+export function loadScenarioFile(file: string): ValidatedScenario {
+  const shown = relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw errors.unreadableFile(shown, (error as NodeJS.ErrnoException).code ?? String(error));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw errors.malformedJson(shown, (error as Error).message);
+  }
+  const validated = validateScenario(json, shown);
+  const expectedId = file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
+  if (validated.scenario.id !== expectedId) {
+    throw errors.invalidField(shown, 'id', validated.scenario.id, `${JSON.stringify(expectedId)} (the file's name)`);
+  }
+  return validated;
+}
+
+/** Loads a scenario by id, or by path when the argument ends in .json. */
+export function loadScenario(idOrPath: string, dir = scenariosDir): ValidatedScenario {
+  if (idOrPath.endsWith('.json')) return loadScenarioFile(resolve(idOrPath));
+  const known = listScenarioIds(dir);
+  if (!known.includes(idOrPath)) throw errors.unknownScenario(idOrPath, known);
+  return loadScenarioFile(join(dir, `${idOrPath}.json`));
+}

@@ -1,0 +1,70 @@
+// The one task module every implementation runs: in-thread adapters import it directly and every worker
+// file imports the same compiled module, so all pools execute identical work.
+
+export type Workload =
+  | { kind: 'sleep'; ms: number }
+  | { kind: 'cpu'; iterations: number }
+  | { kind: 'noop' };
+
+/** A task takes its id and resolves with an encoded result: the id plus how many tasks were running when it started. */
+export type Task = (id: number) => Promise<number>;
+
+/** Ids live below 2^32; the running count is packed above them so results stay plain numbers (cheap to post). */
+export const ID_SPACE = 2 ** 32;
+
+export function encodeResult(id: number, runningAtStart: number): number {
+  return runningAtStart * ID_SPACE + id;
+}
+
+export function decodeResult(result: number): { id: number; runningAtStart: number } {
+  return { id: result % ID_SPACE, runningAtStart: Math.floor(result / ID_SPACE) };
+}
+
+// Module state is per thread: in-thread this counts every running task, inside a worker it counts that worker's.
+let running = 0;
+// Written by the cpu workload so the optimiser cannot drop the loop.
+let cpuSink = 0;
+
+/** Deterministic integer work (xorshift32), about `iterations` steps. */
+export function spin(iterations: number, seed: number): number {
+  let x = (seed | 0) || 1;
+  for (let i = 0; i < iterations; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+  }
+  return x;
+}
+
+export function createTask(workload: Workload): Task {
+  switch (workload.kind) {
+    case 'sleep': {
+      const ms = workload.ms;
+      return (id) => {
+        const startedWith = ++running;
+        return new Promise((resolve) => {
+          setTimeout(() => {
+            running--;
+            resolve(encodeResult(id, startedWith));
+          }, ms);
+        });
+      };
+    }
+    case 'cpu': {
+      const iterations = workload.iterations;
+      return async (id) => {
+        const startedWith = ++running;
+        cpuSink ^= spin(iterations, id + 1);
+        running--;
+        return encodeResult(id, startedWith);
+      };
+    }
+    case 'noop':
+      return async (id) => encodeResult(id, 1 + running);
+  }
+}
+
+/** Exposed for tests: proves the cpu loop's result is observable. */
+export function readCpuSink(): number {
+  return cpuSink;
+}

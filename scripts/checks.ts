@@ -1,0 +1,34 @@
+// What the runner verifies about every measured run: exactly-once completion, and the settings each adapter claims.
+import type { Applied, RunPlan } from '../impls/types.js';
+import type { Tally } from './producer.js';
+
+export function tallyProblems(tally: Tally, label = ''): string[] {
+  const problems: string[] = [];
+  const of = `of ${tally.tasks}${label}`;
+  if (tally.failed > 0) problems.push(`${tally.failed} ${of} tasks failed (first: ${tally.firstError ?? 'no message'})`);
+  if (tally.lost > 0) problems.push(`${tally.lost} ${of} tasks were lost (never completed)`);
+  if (tally.duplicated > 0) problems.push(`${tally.duplicated} completions ${label ? `${label.trim()} ` : ''}were duplicated`);
+  if (tally.mismatched > 0) problems.push(`${tally.mismatched} ${of} results belonged to another task`);
+  return problems;
+}
+
+/** Compares what the adapter says it applied, and what the tasks observed, with what the plan asked for. */
+export function appliedProblems(applied: Applied, plan: RunPlan, peakRunning: number): string[] {
+  const problems: string[] = [];
+  const wanted = plan.scenario.concurrency;
+  if (applied.concurrency !== 'unbounded' && applied.concurrency !== wanted) {
+    problems.push(`applied concurrency ${applied.concurrency} differs from the scenario's ${wanted}`);
+  }
+  if (applied.threads > 0 && applied.threads !== plan.threads) {
+    problems.push(`started ${applied.threads} threads, the plan asked for ${plan.threads}`);
+  }
+  if (applied.threads > 0 && applied.tasksPerWorker !== undefined && applied.threads * applied.tasksPerWorker !== applied.concurrency) {
+    problems.push(`threads ${applied.threads} × tasks per worker ${applied.tasksPerWorker} differs from applied concurrency ${applied.concurrency}`);
+  }
+  // The task module counts running tasks per thread: all of them in-thread, one worker's inside a worker.
+  const perThreadLimit = applied.threads > 0 ? applied.tasksPerWorker : applied.concurrency;
+  if (typeof perThreadLimit === 'number' && peakRunning > perThreadLimit) {
+    problems.push(`${peakRunning} tasks ran at once ${applied.threads > 0 ? 'in one worker' : ''}, above the applied limit ${perThreadLimit}`.replace('  ', ' '));
+  }
+  return problems;
+}

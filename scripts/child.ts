@@ -1,0 +1,63 @@
+// Spawns one measured child, enforces its time limit, and turns every way it can end into a reply or a reason.
+import { fork } from 'node:child_process';
+import { compiledFile } from './paths.js';
+import type { ChildReply, ChildRequest } from './protocol.js';
+
+export interface ChildOutcome {
+  reply: ChildReply;
+  elapsedMs: number;
+}
+
+const STDERR_TAIL_BYTES = 4000;
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}
+
+export function runChild(request: ChildRequest, timeLimitSeconds: number, heapLimitMB: number): Promise<ChildOutcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = fork(compiledFile('scripts', 'run-one.js'), [], {
+      execArgv: ['--expose-gc', `--max-old-space-size=${heapLimitMB}`],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    let stderr = '';
+    let reply: ChildReply | undefined;
+    let timedOut = false;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+    });
+    child.on('message', (message: ChildReply) => {
+      reply ??= message;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeLimitSeconds * 1000);
+    child.once('error', (error) => {
+      reply ??= { type: 'failed', reason: `could not start the child: ${error.message}` };
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const elapsedMs = performance.now() - started;
+      let outcome: ChildReply;
+      if (timedOut) {
+        outcome = { type: 'failed', reason: `timed out after ${timeLimitSeconds} s (the scenario's timeLimitSeconds)` };
+      } else if (reply) {
+        outcome = reply;
+      } else if (/heap out of memory|Allocation failed/i.test(stderr)) {
+        outcome = { type: 'failed', reason: `out of memory at the child heap limit of ${heapLimitMB} MB` };
+      } else if (signal) {
+        outcome = { type: 'failed', reason: `killed by ${signal}` };
+      } else {
+        const detail = lastLine(stderr);
+        outcome = { type: 'failed', reason: `exited with code ${code} before replying${detail ? `: ${detail}` : ''}` };
+      }
+      resolve({ reply: outcome, elapsedMs });
+    });
+    child.send(request);
+  });
+}

@@ -1,0 +1,153 @@
+// Runs inside the measured child: setup, untimed warm-up, one timed run with memory/GC/CPU sampling, teardown.
+import { PerformanceObserver } from 'node:perf_hooks';
+import type { PoolAdapter, RunPlan, Applied } from '../impls/types.js';
+import { produce, type Tally } from './producer.js';
+
+export interface MemoryPoint {
+  /** ms since the timed run started */
+  t: number;
+  heapUsed: number;
+  rss: number;
+}
+
+export interface RunSample {
+  wallMs: number;
+  setupMs: number;
+  warmupMs: number;
+  teardownMs: number;
+  /** Main-thread heapUsed right before the timed run, after a forced GC. */
+  heapBaselineBytes: number;
+  /** Highest main-thread heapUsed sampled during the timed run (worker heaps are not included). */
+  heapPeakBytes: number;
+  /** Highest process RSS sampled during the timed run (all threads). */
+  rssPeakBytes: number;
+  /** The OS's peak RSS for the whole child (getrusage maxrss), setup and warm-up included. */
+  maxRssBytes: number;
+  gcCount: number;
+  gcPauseMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** (user + system CPU) / wall time, in cores: 1.0 = one core busy throughout. */
+  cpuCores: number;
+  tally: Tally;
+  warmupTally?: Tally;
+  /** Memory over the timed run, at most TIMELINE_POINTS points. */
+  timeline: MemoryPoint[];
+}
+
+export interface MeasuredRun {
+  applied: Applied;
+  sample: RunSample;
+}
+
+export const SAMPLE_INTERVAL_MS = 20;
+const TIMELINE_POINTS = 200;
+
+/** Keeps every k-th point (always the last) so long runs stay small in the results file. */
+export function thinTimeline(points: MemoryPoint[], max = TIMELINE_POINTS): MemoryPoint[] {
+  if (points.length <= max) return points;
+  const step = Math.ceil(points.length / max);
+  const kept = points.filter((_, i) => i % step === 0);
+  if (kept[kept.length - 1] !== points[points.length - 1]) kept.push(points[points.length - 1]!);
+  return kept;
+}
+
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Phase-tagged failure, so the parent can say where a child failed. */
+export class PhaseError extends Error {
+  constructor(readonly phase: 'setup' | 'warm-up' | 'run' | 'teardown', cause: unknown) {
+    super(`${phase} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+async function phase<T>(name: PhaseError['phase'], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new PhaseError(name, error);
+  }
+}
+
+export async function measureOnce(adapter: PoolAdapter, plan: RunPlan): Promise<MeasuredRun> {
+  const { scenario } = plan;
+  const setupStart = performance.now();
+  const session = await phase('setup', () => adapter.setup(plan));
+  const setupMs = performance.now() - setupStart;
+
+  const warmupStart = performance.now();
+  let warmupTally: Tally | undefined;
+  for (let pass = 0; pass < scenario.warmup.passes && scenario.warmup.tasks > 0; pass++) {
+    warmupTally = await phase('warm-up', () => produce(session, scenario.warmup.tasks, scenario.producer));
+  }
+  const warmupMs = performance.now() - warmupStart;
+
+  collectGarbage();
+  const baseline = process.memoryUsage();
+  const timeline: MemoryPoint[] = [];
+  let heapPeak = baseline.heapUsed;
+  let rssPeak = baseline.rss;
+  let t0 = performance.now();
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    if (m.heapUsed > heapPeak) heapPeak = m.heapUsed;
+    if (m.rss > rssPeak) rssPeak = m.rss;
+    timeline.push({ t: Math.round(performance.now() - t0), heapUsed: m.heapUsed, rss: m.rss });
+  };
+  let gcCount = 0;
+  let gcPauseMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcCount++;
+      gcPauseMs += entry.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const sampler = setInterval(sample, SAMPLE_INTERVAL_MS);
+  sampler.unref();
+
+  const cpuBefore = process.cpuUsage();
+  t0 = performance.now();
+  sample();
+  const tally = await phase('run', () => produce(session, scenario.tasks, scenario.producer));
+  const cpu = process.cpuUsage(cpuBefore);
+  sample();
+  clearInterval(sampler);
+  // GC entries are delivered asynchronously: let pending ones arrive before disconnecting.
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const entry of observer.takeRecords()) {
+    gcCount++;
+    gcPauseMs += entry.duration;
+  }
+  observer.disconnect();
+
+  const teardownStart = performance.now();
+  await phase('teardown', () => session.teardown());
+  const teardownMs = performance.now() - teardownStart;
+
+  const cpuUserMs = cpu.user / 1000;
+  const cpuSystemMs = cpu.system / 1000;
+  return {
+    applied: session.applied,
+    sample: {
+      wallMs: tally.wallMs,
+      setupMs,
+      warmupMs,
+      teardownMs,
+      heapBaselineBytes: baseline.heapUsed,
+      heapPeakBytes: heapPeak,
+      rssPeakBytes: rssPeak,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      gcCount,
+      gcPauseMs,
+      cpuUserMs,
+      cpuSystemMs,
+      cpuCores: (cpuUserMs + cpuSystemMs) / tally.wallMs,
+      tally,
+      ...(warmupTally ? { warmupTally } : {}),
+      timeline: thinTimeline(timeline),
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// The one producer that drives every implementation, and the ledger that checks each task completed exactly once.
+import type { Producer } from '../scenarios/schema.js';
+import { decodeResult } from '../scenarios/workloads/task.js';
+import type { AdapterSession } from '../impls/types.js';
+
+export interface Tally {
+  tasks: number;
+  /** Distinct ids that completed successfully. */
+  completed: number;
+  /** Distinct ids that failed. */
+  failed: number;
+  /** Completion calls beyond the first for an id. */
+  duplicated: number;
+  /** Results that decoded to a different id than the task they completed. */
+  mismatched: number;
+  /** Ids never settled: tasks - completed - failed. */
+  lost: number;
+  /** Most tasks running at once, as seen by the task module (in-thread: all; in a worker: that worker). */
+  peakRunning: number;
+  firstError?: string;
+  /** First submit to last completion. */
+  wallMs: number;
+}
+
+const UNSETTLED = 0;
+const SUCCEEDED = 1;
+const FAILED = 2;
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Submits ids 0..tasks-1 to the session. 'upfront' submits all at once; 'window' keeps at most `outstanding`
+ * submitted-but-unsettled. Resolves once every id has settled (or as many completion calls as tasks arrived).
+ */
+export function produce(session: AdapterSession, tasks: number, producer: Producer): Promise<Tally> {
+  const state = new Uint8Array(tasks);
+  const limit = producer.style === 'window' ? producer.outstanding : tasks;
+  let nextId = 0;
+  let calls = 0;
+  let completed = 0;
+  let failed = 0;
+  let duplicated = 0;
+  let mismatched = 0;
+  let peakRunning = 0;
+  let firstError: string | undefined;
+  let pumping = false;
+  let started = 0;
+
+  return new Promise<Tally>((resolve) => {
+    const finish = (): void => {
+      const wallMs = performance.now() - started;
+      resolve({
+        tasks, completed, failed, duplicated, mismatched, peakRunning, wallMs,
+        lost: tasks - completed - failed,
+        ...(firstError === undefined ? {} : { firstError }),
+      });
+    };
+    // Submitting from inside a completion would recurse for pools that complete synchronously: pump in a loop.
+    const pump = (): void => {
+      if (pumping) return;
+      pumping = true;
+      while (nextId < tasks && nextId - calls < limit) {
+        const id = nextId++;
+        try {
+          session.submit(id, done);
+        } catch (error) {
+          done(id, error);
+        }
+      }
+      pumping = false;
+    };
+    const done = (id: number, error: unknown, result?: number): void => {
+      calls++;
+      if (!(id >= 0 && id < tasks) || state[id] !== UNSETTLED) {
+        duplicated++;
+      } else if (error !== null && error !== undefined) {
+        state[id] = FAILED;
+        failed++;
+        firstError ??= describeError(error);
+      } else {
+        state[id] = SUCCEEDED;
+        completed++;
+        const decoded = decodeResult(result as number);
+        if (decoded.id !== id) mismatched++;
+        if (decoded.runningAtStart > peakRunning) peakRunning = decoded.runningAtStart;
+      }
+      if (calls >= tasks) {
+        if (calls === tasks) finish();
+        return;
+      }
+      if (!pumping) pump();
+    };
+    started = performance.now();
+    pump();
+  });
+}

@@ -1,0 +1,16 @@
+// Messages between the runner (parent) and one measured child process, over the fork IPC channel.
+import type { Scenario } from '../scenarios/schema.js';
+import type { Applied } from '../impls/types.js';
+import type { RunSample } from './measure.js';
+
+export interface ChildRequest {
+  scenario: Scenario;
+  implementation: string;
+  threads: number;
+  /** Test fixtures only: a compiled module whose export named `implementation` is the adapter. */
+  adapterModule?: string;
+}
+
+export type ChildReply =
+  | { type: 'measured'; applied: Applied; sample: RunSample }
+  | { type: 'failed'; reason: string };

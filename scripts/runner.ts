@@ -1,0 +1,151 @@
+// Plans and runs a benchmark: every measured run in a fresh child, order rotated across runs, results assembled.
+import os from 'node:os';
+import type { Scenario } from '../scenarios/schema.js';
+import type { PoolAdapter, RunPlan } from '../impls/types.js';
+import { appliedProblems, tallyProblems } from './checks.js';
+import { runChild } from './child.js';
+import { captureEnvironment, installedVersion } from './environment.js';
+import { idealFor } from './ideal.js';
+import type { ImplementationResult, ResultsFile, RunRecord } from './results.js';
+import { RESULTS_SCHEMA_VERSION } from './results.js';
+import { summarize } from './stats.js';
+
+/** An implementation to run: a registry adapter, or (tests only) an adapter loaded by the child from `module`. */
+export interface Contender {
+  adapter: PoolAdapter;
+  module?: string;
+}
+
+export type ProgressEvent =
+  | { type: 'skipped'; name: string; reason: string }
+  | { type: 'start'; name: string; run: number; runs: number; step: number; steps: number }
+  | { type: 'end'; name: string; run: number; runs: number; step: number; steps: number; elapsedMs: number; ok: boolean; detail: string };
+
+export interface BenchOptions {
+  scenario: Scenario;
+  contenders: Contender[];
+  runs: number;
+  childHeapLimitMB?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export const DEFAULT_CHILD_HEAP_LIMIT_MB = 8192;
+
+export function resolveThreads(scenario: Scenario): number {
+  return scenario.threads === 'auto' ? os.availableParallelism() : scenario.threads;
+}
+
+/** Run r starts at contender r (mod n), so no implementation always runs first or last. */
+export function rotatedOrder<T>(items: readonly T[], run: number): T[] {
+  if (items.length === 0) return [];
+  const k = run % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+function summarizeRuns(runs: RunRecord[]) {
+  const measured = runs.flatMap((r) => (r.state === 'measured' ? [r.sample] : []));
+  if (measured.length === 0) return undefined;
+  return {
+    wallMs: summarize(measured.map((s) => s.wallMs)),
+    heapPeakBytes: summarize(measured.map((s) => s.heapPeakBytes)),
+    maxRssBytes: summarize(measured.map((s) => s.maxRssBytes)),
+    cpuCores: summarize(measured.map((s) => s.cpuCores)),
+  };
+}
+
+function assemble(contender: Contender, runs: RunRecord[]): ImplementationResult {
+  const { adapter } = contender;
+  const base = {
+    name: adapter.name,
+    version: adapter.packageName ? installedVersion(adapter.packageName) : null,
+    kind: adapter.kind,
+  };
+  const summary = summarizeRuns(runs);
+  const firstMeasured = runs.find((r) => r.state === 'measured');
+  const applied = firstMeasured?.state === 'measured' ? firstMeasured.applied : undefined;
+  const bad = runs.filter((r) => r.state === 'failed' || r.problems.length > 0);
+  if (bad.length === 0 && applied && summary) return { ...base, state: 'completed', applied, runs, summary };
+  const first = bad[0];
+  const why = !first ? 'no run was measured' : first.state === 'failed' ? first.reason : first.problems.join('; ');
+  const reason = `${bad.length} of ${runs.length} runs failed; run ${(first?.runIndex ?? 0) + 1}: ${why}`;
+  return { ...base, state: 'errored', reason, runs, ...(applied ? { applied } : {}), ...(summary ? { summary } : {}) };
+}
+
+export async function runBench(options: BenchOptions): Promise<ResultsFile> {
+  const { scenario, runs } = options;
+  const heapLimitMB = options.childHeapLimitMB ?? DEFAULT_CHILD_HEAP_LIMIT_MB;
+  const threads = resolveThreads(scenario);
+  const plan: RunPlan = { scenario, threads };
+  const createdAt = new Date().toISOString();
+  const ideal = await idealFor(scenario, threads);
+
+  const runnable: Contender[] = [];
+  const skipped = new Map<string, ImplementationResult>();
+  for (const contender of options.contenders) {
+    const { adapter } = contender;
+    const verdict = adapter.canRun(plan);
+    if (verdict === true) {
+      runnable.push(contender);
+    } else {
+      skipped.set(adapter.name, {
+        name: adapter.name,
+        version: adapter.packageName ? installedVersion(adapter.packageName) : null,
+        kind: adapter.kind,
+        state: 'skipped',
+        reason: verdict.reason,
+      });
+      options.onProgress?.({ type: 'skipped', name: adapter.name, reason: verdict.reason });
+    }
+  }
+
+  const records = new Map<string, RunRecord[]>(runnable.map((c) => [c.adapter.name, []]));
+  const steps = runnable.length * runs;
+  let step = 0;
+  for (let run = 0; run < runs; run++) {
+    for (const contender of rotatedOrder(runnable, run)) {
+      const name = contender.adapter.name;
+      step++;
+      options.onProgress?.({ type: 'start', name, run: run + 1, runs, step, steps });
+      const { reply, elapsedMs } = await runChild(
+        { scenario, implementation: name, threads, ...(contender.module ? { adapterModule: contender.module } : {}) },
+        scenario.timeLimitSeconds,
+        heapLimitMB,
+      );
+      let record: RunRecord;
+      if (reply.type === 'measured') {
+        const { applied, sample } = reply;
+        const problems = [
+          ...tallyProblems(sample.tally),
+          ...(sample.warmupTally ? tallyProblems(sample.warmupTally, ' in warm-up') : []),
+          ...appliedProblems(applied, plan, sample.tally.peakRunning),
+        ];
+        record = { runIndex: run, state: 'measured', applied, sample, problems };
+      } else {
+        record = { runIndex: run, state: 'failed', reason: reply.reason, elapsedMs };
+      }
+      records.get(name)!.push(record);
+      const ok = record.state === 'measured' && record.problems.length === 0;
+      const detail =
+        record.state === 'failed'
+          ? record.reason
+          : ok
+            ? `${(record.sample.wallMs / 1000).toFixed(2)} s`
+            : record.problems.join('; ');
+      options.onProgress?.({ type: 'end', name, run: run + 1, runs, step, steps, elapsedMs, ok, detail });
+    }
+  }
+
+  const implementations = options.contenders.map(
+    (c) => skipped.get(c.adapter.name) ?? assemble(c, records.get(c.adapter.name) ?? []),
+  );
+  const packageNames = options.contenders.flatMap((c) => (c.adapter.packageName ? [c.adapter.packageName] : []));
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    createdAt,
+    scenario,
+    runsPerImplementation: runs,
+    ideal,
+    env: captureEnvironment(packageNames, heapLimitMB),
+    implementations,
+  };
+}
