@@ -28,7 +28,8 @@ export function appliedProblems(applied: Applied, plan: RunPlan, peakRunning: nu
   // The task module counts running tasks per thread: all of them in-thread, one worker's inside a worker.
   const perThreadLimit = applied.threads > 0 ? applied.tasksPerWorker : applied.concurrency;
   if (typeof perThreadLimit === 'number' && peakRunning > perThreadLimit) {
-    problems.push(`${peakRunning} tasks ran at once ${applied.threads > 0 ? 'in one worker' : ''}, above the applied limit ${perThreadLimit}`.replace('  ', ' '));
+    const where = applied.threads > 0 ? ' in one worker' : '';
+    problems.push(`${peakRunning} tasks ran at once${where}, above the applied limit ${perThreadLimit}`);
   }
   return problems;
 }

@@ -43,7 +43,8 @@ function worstTally(impl: ImplementationResult, tasks: number): string {
   if (impl.state === 'skipped') return '—';
   const measured = impl.runs.flatMap((r) => (r.state === 'measured' ? [r.sample.tally.completed] : []));
   const failedRuns = impl.runs.length - measured.length;
-  const worst = measured.length ? Math.min(...measured) : 0;
+  if (measured.length === 0) return failedRuns ? `— (${failedRuns} runs failed)` : '—';
+  const worst = Math.min(...measured);
   return `${worst}/${tasks}${failedRuns ? ` (${failedRuns} runs failed)` : ''}`;
 }
 

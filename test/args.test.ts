@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../scripts/args.js';
+import { projectRoot } from '../scripts/paths.js';
+
+describe('parseBenchArgs', () => {
+  it('parses scenario, repeated --impl, runs and format', () => {
+    expect(parseBenchArgs(['--scenario', 'smoke', '-i', 'p-limit', '--impl', 'fastq', '--runs', '3', '--format', 'md'])).toEqual({
+      help: false, list: false, scenario: 'smoke', impls: ['p-limit', 'fastq'], runs: 3, format: 'md',
+    });
+  });
+
+  it.each(['0', '-1', '2.5', 'three'])('rejects --runs %s', (runs) => {
+    expect(() => parseBenchArgs(['--scenario', 'smoke', `--runs=${runs}`])).toThrow(
+      `--runs is "${runs}"; allowed: an integer ≥ 1`,
+    );
+  });
+
+  it('rejects an unknown format', () => {
+    expect(() => parseBenchArgs(['--scenario', 'smoke', '--format', 'xml'])).toThrow('--format is "xml"; allowed: table | md | json');
+  });
+
+  it('rejects an unknown flag', () => {
+    expect(() => parseBenchArgs(['--scenario', 'smoke', '--fast'])).toThrow(/bad arguments: Unknown option '--fast'/);
+  });
+
+  it('requires --scenario unless listing', () => {
+    expect(() => parseBenchArgs([])).toThrow('--scenario is missing; allowed: a scenario id, or --list to see them');
+    expect(parseBenchArgs(['--list']).list).toBe(true);
+  });
+});
+
+describe('pnpm bench on bad input exits 2 with one line', () => {
+  const bench = (...args: string[]) =>
+    spawnSync(process.execPath, [join(projectRoot, 'dist', 'scripts', 'bench.js'), ...args], { encoding: 'utf8' });
+
+  it('names an unknown implementation and lists the known ones', () => {
+    const r = bench('--scenario', 'smoke', '--impl', 'p-limitt');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: unknown implementation "p-limitt"; allowed: p-limit, p-queue, fastq, piscina/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names an unknown scenario and lists the known ones', () => {
+    const r = bench('--scenario', 'bilion');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: unknown scenario "bilion"; allowed: .*million.*smoke/);
+  });
+
+  it('rejects --runs 0', () => {
+    const r = bench('--scenario', 'smoke', '--runs', '0');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('error: --runs is "0"; allowed: an integer ≥ 1');
+  });
+
+  it('lists scenarios with the implementations able to run them', () => {
+    const r = bench('--list');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/million\s+1,000,000 tasks/);
+    expect(r.stdout).toMatch(/workerpool\s+worker-threads/);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { listScenarioIds, loadScenario, loadScenarioFile } from '../scenarios/load.js';
+import { validateScenario } from '../scenarios/schema.js';
+import { tempDir, validScenarioJson, writeScenarioFile } from './helpers.js';
+
+function invalid(overrides: Record<string, unknown>): () => unknown {
+  return () => validateScenario(validScenarioJson(overrides), 'tiny.json');
+}
+
+describe('shipped scenarios', () => {
+  it('include million, million-upfront, cpu, overhead and smoke', () => {
+    expect(listScenarioIds()).toEqual(expect.arrayContaining(['million', 'million-upfront', 'cpu', 'overhead', 'smoke']));
+  });
+
+  it.each(listScenarioIds())('%s validates', (id) => {
+    expect(loadScenario(id).scenario.id).toBe(id);
+  });
+
+  it('million is 1,000,000 × sleep 10 ms at 10,000 with a window producer', () => {
+    const { scenario } = loadScenario('million');
+    expect(scenario).toMatchObject({ tasks: 1_000_000, concurrency: 10_000, workload: { kind: 'sleep', ms: 10 } });
+    expect(scenario.producer.style).toBe('window');
+    expect(loadScenario('million-upfront').scenario.producer.style).toBe('upfront');
+  });
+});
+
+describe('scenario validation names the field, the value and what is allowed', () => {
+  it('accepts the valid base', () => {
+    expect(validateScenario(validScenarioJson(), 'tiny.json').scenario.tasks).toBe(200);
+  });
+
+  it('rejects an unknown scenario id and lists the known ones', () => {
+    expect(() => loadScenario('nope')).toThrow(/unknown scenario "nope"; allowed: .*million/);
+  });
+
+  it('rejects malformed JSON with the file name', () => {
+    const file = writeScenarioFile(tempDir(), '{ "schemaVersion": 1, ');
+    expect(() => loadScenarioFile(file)).toThrow(/tiny\.json: malformed JSON/);
+  });
+
+  it('rejects a missing field', () => {
+    const json = validScenarioJson();
+    delete json.tasks;
+    expect(() => validateScenario(json, 'tiny.json')).toThrow('tiny.json: tasks is missing; allowed: an integer from 1 to 4294967296');
+  });
+
+  it('rejects a wrong type', () => {
+    expect(invalid({ concurrency: '10' })).toThrow('tiny.json: concurrency is "10"; allowed: an integer ≥ 1');
+  });
+
+  it('rejects an unknown field and lists the allowed ones', () => {
+    expect(invalid({ concurency: 10 })).toThrow(/tiny\.json: concurency is not a known field; allowed fields: schemaVersion, id/);
+  });
+
+  it('rejects an unknown nested field', () => {
+    expect(invalid({ workload: { kind: 'sleep', ms: 1, jitter: 2 } })).toThrow(/workload\.jitter is not a known field/);
+  });
+
+  it.each([
+    ['tasks', 0],
+    ['tasks', -5],
+    ['concurrency', 0],
+    ['concurrency', -1],
+    ['runs', 0],
+    ['runs', -2],
+  ])('rejects %s = %d', (field, value) => {
+    expect(invalid({ [field]: value })).toThrow(`tiny.json: ${field} is ${value}; allowed: an integer`);
+  });
+
+  it('rejects a fractional task count', () => {
+    expect(invalid({ tasks: 1.5 })).toThrow('tasks is 1.5');
+  });
+
+  it('rejects an unknown workload kind, listing the kinds', () => {
+    expect(invalid({ workload: { kind: 'io' } })).toThrow('workload.kind is "io"; allowed: "sleep" | "cpu" | "noop"');
+  });
+
+  it('rejects a window no larger than the concurrency', () => {
+    expect(invalid({ producer: { style: 'window', outstanding: 4 } })).toThrow(
+      'producer.outstanding is 4; allowed: an integer > concurrency (4)',
+    );
+  });
+
+  it('rejects an unsupported schemaVersion', () => {
+    expect(invalid({ schemaVersion: 2 })).toThrow('tiny.json: schemaVersion is 2; allowed: 1');
+  });
+
+  it('rejects a non-positive time limit', () => {
+    expect(invalid({ timeLimitSeconds: 0 })).toThrow('timeLimitSeconds is 0; allowed: a number > 0');
+  });
+
+  it('rejects threads that are neither "auto" nor a positive integer', () => {
+    expect(invalid({ threads: 'many' })).toThrow('threads is "many"; allowed: "auto" or an integer from 1 to 1024');
+  });
+
+  it('allows concurrency above tasks but states it', () => {
+    const { notes } = validateScenario(validScenarioJson({ tasks: 3, producer: { style: 'upfront' } }), 'tiny.json');
+    expect(notes).toEqual(['tiny.json: concurrency 4 is above tasks 3; at most 3 tasks can ever be in flight']);
+  });
+
+  it('requires the id to match the file name', () => {
+    const file = writeScenarioFile(tempDir(), validScenarioJson({ id: 'other' }));
+    expect(() => loadScenarioFile(file)).toThrow(/id is "other"; allowed: "tiny" \(the file's name\)/);
+  });
+});
