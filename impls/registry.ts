@@ -1,5 +1,6 @@
 // The explicit list of implementations. Adding one = one adapter file + one line here.
 import { fastqAdapter } from './fastq.js';
+import { homeAsyncAdapter } from './home-async.js';
 import { pLimitAdapter } from './p-limit.js';
 import { pQueueAdapter } from './p-queue.js';
 import { piscinaAdapter } from './piscina.js';
@@ -12,6 +13,7 @@ import type { PoolAdapter } from './types.js';
 import { workerpoolAdapter } from './workerpool.js';
 
 export const registry = {
+  'home-async': homeAsyncAdapter,
   'p-limit': pLimitAdapter,
   'p-queue': pQueueAdapter,
   fastq: fastqAdapter,
