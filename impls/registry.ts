@@ -1,6 +1,7 @@
 // The explicit list of implementations. Adding one = one adapter file + one line here.
 import { fastqAdapter } from './fastq.js';
 import { homeAsyncAdapter } from './home-async.js';
+import { homeThreadsAdapter } from './home-threads.js';
 import { pLimitAdapter } from './p-limit.js';
 import { pQueueAdapter } from './p-queue.js';
 import { piscinaAdapter } from './piscina.js';
@@ -14,6 +15,7 @@ import { workerpoolAdapter } from './workerpool.js';
 
 export const registry = {
   'home-async': homeAsyncAdapter,
+  'home-threads': homeThreadsAdapter,
   'p-limit': pLimitAdapter,
   'p-queue': pQueueAdapter,
   fastq: fastqAdapter,

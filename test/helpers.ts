@@ -34,3 +34,25 @@ export function writeScenarioFile(dir: string, json: unknown, id = 'tiny'): stri
   writeFileSync(file, typeof json === 'string' ? json : JSON.stringify(json));
   return file;
 }
+
+/**
+ * Records every timer created while active; `live()` counts those neither fired nor cleared
+ * (Node marks both with `_destroyed`). Precise where counting process-wide handles is not.
+ */
+export function trackTimers(): { live: () => number; created: () => number; stop: () => void } {
+  const created: NodeJS.Timeout[] = [];
+  const original = globalThis.setTimeout;
+  const wrapped = ((...args: Parameters<typeof setTimeout>) => {
+    const timer = original(...args);
+    created.push(timer);
+    return timer;
+  }) as typeof setTimeout;
+  globalThis.setTimeout = wrapped;
+  return {
+    live: () => created.filter((t) => !(t as unknown as { _destroyed: boolean })._destroyed).length,
+    created: () => created.length,
+    stop: () => {
+      globalThis.setTimeout = original;
+    },
+  };
+}

@@ -9,6 +9,7 @@ import {
   type TaskContext,
 } from '../impls/home/index.js';
 import { TaskQueue, TripleFifo, type QueuedJob, type Triple } from '../impls/home/task-queue.js';
+import { trackTimers } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,9 +40,6 @@ function tracker() {
   };
 }
 
-function timerHandles(): number {
-  return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-}
 
 describe('TripleFifo', () => {
   it('keeps order across many chunk boundaries without Array#shift', () => {
@@ -195,7 +193,7 @@ describe('AsyncPool: shutdown', () => {
   });
 
   it('leaves no timer behind after close, even with timeouts and retries configured', async () => {
-    const before = timerHandles();
+    const timers = trackTimers();
     const pool = new AsyncPool<number, number>({ concurrency: 4, timeoutMs: 1000, retry: { retries: 2, delayMs: 1 } });
     let tries = 0;
     const flaky = async (n: number) => {
@@ -204,7 +202,9 @@ describe('AsyncPool: shutdown', () => {
     };
     await Promise.all([0, 1, 2, 3, 4, 5].map((n) => pool.submit(flaky, n)));
     await pool.close();
-    expect(timerHandles()).toBe(before);
+    timers.stop();
+    expect(timers.created()).toBeGreaterThanOrEqual(6 + 2); // a timeout per try, a backoff per retry
+    expect(timers.live()).toBe(0);
   });
 });
 

@@ -1,0 +1,798 @@
+// The thread engine: a worker-thread pool for CPU-bound (or worker-side async) tasks.
+// Tasks in flight = threads × concurrentTasksPerWorker. Hot path notes:
+// - tasks bound for one worker within one tick go out in ONE postMessage ([id, arg, id, arg, …]), and the worker
+//   answers a whole event-loop turn of completions in one message: message passing, not tasks, is what costs here;
+// - a task's bookkeeping lives in parallel arrays indexed by a recycled task id, not in an object per task;
+// - tasks without options wait in the queue as flat triples, as in the async engine.
+import { availableParallelism } from 'node:os';
+import { Worker, type TransferListItem } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import {
+  AbortError,
+  PoolClosedError,
+  PoolDestroyedError,
+  QueueFullError,
+  TimeoutError,
+  WorkerCrashError,
+  optionErrors,
+} from './errors.js';
+import { Counters, Latency, type PoolMetrics } from './metrics.js';
+import { checkInteger, checkIntegerOrInfinity, checkNonNegative, checkOptionalFunction } from './options.js';
+import { normalizeRetry, retryDelay, shouldRetry, type RetryOptions, type RetryPolicy } from './retry.js';
+import { TaskQueue, type QueuedJob, type Triple } from './task-queue.js';
+
+export type ThreadTaskCallback<A, R> = (error: unknown, result: R | undefined, arg: A) => void;
+
+export interface ThreadTaskOptions {
+  /** Named export of the task module to run. Default: its default export. */
+  name?: string;
+  priority?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  retry?: RetryOptions | number;
+  /** Transferred, not copied, to the worker (ArrayBuffers, MessagePorts). */
+  transferList?: readonly TransferListItem[];
+}
+
+export interface ThreadPoolOptions<A = unknown, R = unknown> {
+  /** The task module (path or file: URL). Its default export, or the named export a task asks for, runs each task. */
+  filename: string | URL;
+  /** Threads kept even when idle. Default 1. */
+  minThreads?: number;
+  /** Threads at most; more start under queue pressure. Default os.availableParallelism(). */
+  maxThreads?: number;
+  /** Tasks one worker runs at once (useful for async tasks inside workers). Default 1. */
+  concurrentTasksPerWorker?: number;
+  /** A thread above minThreads with nothing to do stops after this many ms. Default 10000. */
+  idleTimeoutMs?: number;
+  maxQueue?: number;
+  whenFull?: 'reject' | 'wait';
+  timeoutMs?: number;
+  /** After a timeout, how long a worker has to answer the cancel before it is taken for CPU-bound and recycled. Default 100. */
+  recycleAfterMs?: number;
+  retry?: RetryOptions | number;
+  agingMs?: number;
+  trackLatency?: boolean;
+  /** Passed to each worker as worker_threads.workerData. */
+  workerData?: unknown;
+  onResult?: (result: R, arg: A) => void;
+  onError?: (error: unknown, arg: A) => void;
+}
+
+/** The worker runtime always runs compiled: beside this file in dist/, or in dist/ when this file runs from source. */
+const RUNTIME_FILE = ((): string => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const sibling = join(here, 'thread-worker.js');
+  return existsSync(sibling) ? sibling : resolve(here, '..', '..', 'dist', 'impls', 'home', 'thread-worker.js');
+})();
+/** Workers that die before answering anything, in a row, before queued tasks are failed instead of retried forever. */
+const STARTUP_FAILURES_TO_GIVE_UP = 3;
+const DEFAULT_NAME = 'default';
+
+// Task-id states.
+const FREE = 0;
+const RUNNING = 1;
+/** Settled (timed out or aborted) while still running in its worker: holds capacity until the worker answers. */
+const ZOMBIE = 2;
+/** Capacity returned, but the id stays reserved until the worker's cancel ack, which follows any result. */
+const AWAIT_ACK = 3;
+
+// Job states.
+const J_QUEUED = 0;
+const J_RUNNING = 1;
+const J_RETRY_WAIT = 2;
+const J_HELD = 3;
+const J_REFUSED = 4;
+const J_DONE = 5;
+
+type AnyCallback = ThreadTaskCallback<any, any>;
+
+class Job implements QueuedJob {
+  cancelled = false;
+  state = J_QUEUED;
+  attempt = 1;
+  taskId = -1;
+  timer: NodeJS.Timeout | null = null;
+  onAbort: (() => void) | null = null;
+  queuedAt = 0;
+  submittedAt = 0;
+  startedAt = 0;
+  constructor(
+    readonly name: string,
+    readonly arg: unknown,
+    readonly callback: AnyCallback,
+    readonly priority: number,
+    readonly timeoutMs: number,
+    readonly retry: RetryPolicy | null,
+    readonly signal: AbortSignal | null,
+    readonly transferList: readonly TransferListItem[] | null,
+  ) {}
+}
+
+function isJob(value: unknown): value is Job {
+  return value instanceof Job;
+}
+
+class WorkerHandle {
+  inFlight = 0;
+  outbox: unknown[] = [];
+  stopping = false;
+  crashDetail: string | null = null;
+  idleTimer: NodeJS.Timeout | null = null;
+  readonly startedAt = performance.now();
+  busySince = 0;
+  busyTotal = 0;
+  referenced = true;
+  /** Set on its first message: a worker that dies before it is a startup failure. */
+  answered = false;
+  constructor(readonly worker: Worker) {}
+}
+
+/** A throwing user callback is the caller's bug: surface it, but never corrupt the pool's bookkeeping. */
+function rethrowLater(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
+
+function deserializeError(value: unknown): Error {
+  const v = (value ?? {}) as { name?: string; message?: string; stack?: string };
+  const error = new Error(v.message ?? 'task failed in its worker');
+  error.name = v.name ?? 'Error';
+  if (v.stack) error.stack = v.stack;
+  return error;
+}
+
+export class ThreadPool<A = unknown, R = unknown> {
+  private readonly filename: string;
+  private minThreads: number;
+  private maxThreads: number;
+  private perWorker: number;
+  private readonly idleTimeoutMs: number;
+  private readonly maxQueue: number;
+  private readonly whenFull: 'reject' | 'wait';
+  private readonly defaultTimeoutMs: number;
+  private readonly recycleAfterMs: number;
+  private readonly defaultRetry: RetryPolicy | null;
+  private readonly aging: boolean;
+  private readonly trackLatency: boolean;
+  private readonly jobsOnly: boolean;
+  private readonly workerData: unknown;
+  private readonly onResult: ((result: R, arg: A) => void) | undefined;
+  private readonly onError: ((error: unknown, arg: A) => void) | undefined;
+
+  private readonly workers: WorkerHandle[] = [];
+  private readonly queue: TaskQueue<Job>;
+  private readonly out: Triple = { a: undefined, b: undefined, c: undefined };
+  private held: Job[] = [];
+  private heldHead = 0;
+  private heldLive = 0;
+  private readonly retrying = new Set<Job>();
+
+  // Per task id (recycled): what runs where.
+  private readonly idArg: unknown[] = [];
+  private readonly idCallback: (AnyCallback | null)[] = [];
+  private readonly idJob: (Job | null)[] = [];
+  private readonly idWorker: (WorkerHandle | null)[] = [];
+  private readonly idState: number[] = [];
+  private readonly freeIds: number[] = [];
+  private readonly recycleTimers = new Map<number, NodeJS.Timeout>();
+
+  private running = 0;
+  private startupFailures = 0;
+  private flushScheduled = false;
+  private readonly toFlush: WorkerHandle[] = [];
+  private dispatching = false;
+  private closing = false;
+  private destroyed = false;
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly counters = new Counters();
+  private readonly waitLatency: Latency | null;
+  private readonly runLatency: Latency | null;
+  private retiredBusy = 0;
+  private retiredLifetime = 0;
+  private readonly flushBound = (): void => this.flush();
+  private readonly timeoutHandler = (job: Job): void => this.expire(job);
+
+  constructor(options: ThreadPoolOptions<A, R>) {
+    if (!options || (typeof options.filename !== 'string' && !(options.filename instanceof URL))) {
+      throw optionErrors.oneOf('filename', options?.filename, 'a path or file: URL of the task module');
+    }
+    this.filename = options.filename instanceof URL ? fileURLToPath(options.filename) : options.filename;
+    this.maxThreads = checkInteger('maxThreads', options.maxThreads ?? availableParallelism(), 1);
+    this.minThreads = checkInteger('minThreads', options.minThreads ?? Math.min(1, this.maxThreads), 0);
+    if (this.minThreads > this.maxThreads) throw optionErrors.range('minThreads', this.minThreads, `must be ≤ maxThreads (${this.maxThreads})`);
+    this.perWorker = checkInteger('concurrentTasksPerWorker', options.concurrentTasksPerWorker ?? 1, 1);
+    this.idleTimeoutMs = checkNonNegative('idleTimeoutMs', options.idleTimeoutMs ?? 10_000);
+    this.maxQueue = checkIntegerOrInfinity('maxQueue', options.maxQueue ?? Infinity, 0);
+    const whenFull = options.whenFull ?? 'reject';
+    if (whenFull !== 'reject' && whenFull !== 'wait') throw optionErrors.oneOf('whenFull', whenFull, '"reject" or "wait"');
+    this.whenFull = whenFull;
+    this.defaultTimeoutMs = options.timeoutMs === undefined ? 0 : checkNonNegative('timeoutMs', options.timeoutMs);
+    this.recycleAfterMs = checkNonNegative('recycleAfterMs', options.recycleAfterMs ?? 100);
+    this.defaultRetry = normalizeRetry('retry', options.retry);
+    const agingMs = options.agingMs === undefined ? 0 : checkNonNegative('agingMs', options.agingMs);
+    this.aging = agingMs > 0;
+    this.queue = new TaskQueue<Job>(isJob, agingMs);
+    this.trackLatency = options.trackLatency ?? false;
+    this.waitLatency = this.trackLatency ? new Latency() : null;
+    this.runLatency = this.trackLatency ? new Latency() : null;
+    this.jobsOnly = this.defaultTimeoutMs > 0 || this.defaultRetry !== null || this.aging || this.trackLatency;
+    this.workerData = options.workerData;
+    this.onResult = checkOptionalFunction('onResult', options.onResult);
+    this.onError = checkOptionalFunction('onError', options.onError);
+    for (let i = 0; i < this.minThreads; i++) this.spawn();
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  get concurrentTasksPerWorker(): number {
+    return this.perWorker;
+  }
+
+  get limits(): { minThreads: number; maxThreads: number; concurrentTasksPerWorker: number } {
+    return { minThreads: this.minThreads, maxThreads: this.maxThreads, concurrentTasksPerWorker: this.perWorker };
+  }
+
+  get runningCount(): number {
+    return this.running;
+  }
+
+  get pendingCount(): number {
+    return this.queue.size + this.heldLive + this.retrying.size;
+  }
+
+  /** Changes thread bounds and tasks per worker while running; new room is used at once, surplus threads retire when idle. */
+  setConcurrency(limits: { minThreads?: number; maxThreads?: number; concurrentTasksPerWorker?: number }): void {
+    const maxThreads = checkInteger('maxThreads', limits.maxThreads ?? this.maxThreads, 1);
+    const minThreads = checkInteger('minThreads', limits.minThreads ?? Math.min(this.minThreads, maxThreads), 0);
+    if (minThreads > maxThreads) throw optionErrors.range('minThreads', minThreads, `must be ≤ maxThreads (${maxThreads})`);
+    this.perWorker = checkInteger('concurrentTasksPerWorker', limits.concurrentTasksPerWorker ?? this.perWorker, 1);
+    this.maxThreads = maxThreads;
+    this.minThreads = minThreads;
+    while (this.workers.length < this.minThreads) this.spawn();
+    for (const handle of this.workers) if (handle.inFlight === 0) this.armIdle(handle);
+    this.dispatch();
+  }
+
+  submit<T extends R = R>(arg: A, options?: ThreadTaskOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.run(arg, (error, result) => (error === undefined ? resolve(result as T) : reject(error)), options);
+    });
+  }
+
+  /** Callback form: `callback(error, result, arg)` exactly once; no promise per task. */
+  run<T extends R = R>(arg: A, callback: ThreadTaskCallback<A, T>, options?: ThreadTaskOptions): void {
+    if (typeof callback !== 'function') throw new TypeError(`callback must be a function; got ${typeof callback}`);
+    this.counters.submitted++;
+    if (options === undefined && !this.jobsOnly && !this.closing) {
+      if (this.queue.size < this.maxQueue) {
+        this.queue.push(DEFAULT_NAME, arg, callback);
+        this.dispatch();
+        return;
+      }
+    }
+    const name = options?.name ?? DEFAULT_NAME;
+    this.submitJob(
+      new Job(
+        name,
+        arg,
+        callback,
+        options?.priority ?? 0,
+        options?.timeoutMs ?? this.defaultTimeoutMs,
+        options?.retry === undefined ? this.defaultRetry : normalizeRetry('retry', options.retry),
+        options?.signal ?? null,
+        options?.transferList ?? null,
+      ),
+    );
+  }
+
+  async *map<I extends A, T extends R>(items: Iterable<I>, options: { concurrency?: number; name?: string } = {}): AsyncGenerator<T> {
+    const window = checkInteger('map concurrency', options.concurrency ?? this.maxThreads * this.perWorker, 1);
+    const taskOptions = options.name ? { name: options.name } : undefined;
+    const inFlight: Promise<T>[] = [];
+    let head = 0;
+    for (const item of items) {
+      const promise = this.submit<T>(item, taskOptions);
+      promise.catch(() => {});
+      inFlight.push(promise);
+      if (inFlight.length - head >= window) yield await inFlight[head++]!;
+    }
+    while (head < inFlight.length) yield await inFlight[head++]!;
+  }
+
+  onIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops accepting, drains queued and running tasks, stops every thread, then resolves. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.dispatch();
+    await this.onIdle();
+    await this.stopAll();
+  }
+
+  /** Rejects queued and running tasks with PoolDestroyedError and terminates every thread. */
+  async destroy(): Promise<void> {
+    this.closing = true;
+    this.destroyed = true;
+    const error = new PoolDestroyedError();
+    this.queue.drain((a, b, c) => (isJob(a) ? this.settleJob(a, error) : this.settle(b, c as AnyCallback, error)));
+    for (const job of this.held.splice(this.heldHead)) if (!job.cancelled) this.settleJob(job, error);
+    this.heldHead = this.heldLive = 0;
+    for (const job of this.retrying) this.settleJob(job, error);
+    this.retrying.clear();
+    for (let id = 0; id < this.idState.length; id++) {
+      if (this.idState[id] === RUNNING) {
+        const job = this.idJob[id];
+        const arg = this.idArg[id];
+        const callback = this.idCallback[id]!;
+        this.freeId(id, true);
+        if (job) this.settleJob(job, error);
+        else this.settle(arg, callback, error);
+      } else if (this.idState[id] !== FREE) {
+        this.freeId(id, true);
+      }
+    }
+    await this.stopAll();
+    this.notifyIdle();
+  }
+
+  metrics(): PoolMetrics {
+    const c = this.counters;
+    const now = performance.now();
+    let busy = this.retiredBusy;
+    let lifetime = this.retiredLifetime;
+    for (const h of this.workers) {
+      busy += h.busyTotal + (h.inFlight > 0 ? now - h.busySince : 0);
+      lifetime += now - h.startedAt;
+    }
+    return {
+      submitted: c.submitted,
+      completed: c.completed,
+      failed: c.failed,
+      retried: c.retried,
+      timedOut: c.timedOut,
+      aborted: c.aborted,
+      running: this.running,
+      queued: this.pendingCount,
+      utilization: lifetime > 0 ? busy / lifetime : 0,
+      ...(this.waitLatency ? { waitTime: this.waitLatency.summary() } : {}),
+      ...(this.runLatency ? { runTime: this.runLatency.summary() } : {}),
+    };
+  }
+
+  // ── workers ────────────────────────────────────────────────────────────────────────────────────────────
+
+  private spawn(): WorkerHandle {
+    const worker = new Worker(RUNTIME_FILE, { workerData: this.workerData });
+    const handle = new WorkerHandle(worker);
+    worker.postMessage({ init: this.filename });
+    worker.on('message', (message: unknown) => this.onMessage(handle, message));
+    worker.on('error', (error: Error) => {
+      handle.crashDetail ??= `${error.name}: ${error.message}`;
+    });
+    worker.once('exit', (code) => this.onExit(handle, code));
+    this.workers.push(handle);
+    this.armIdle(handle);
+    return handle;
+  }
+
+  private armIdle(handle: WorkerHandle): void {
+    if (handle.referenced) {
+      handle.worker.unref(); // an idle pool must not keep the process alive
+      handle.referenced = false;
+    }
+    if (handle.idleTimer || this.workers.length <= this.minThreads || this.closing) return;
+    handle.idleTimer = setTimeout(() => {
+      handle.idleTimer = null;
+      if (handle.inFlight === 0 && this.workers.length > this.minThreads) this.stop(handle);
+    }, this.idleTimeoutMs);
+    handle.idleTimer.unref();
+  }
+
+  private markBusy(handle: WorkerHandle): void {
+    if (handle.idleTimer) {
+      clearTimeout(handle.idleTimer);
+      handle.idleTimer = null;
+    }
+    if (!handle.referenced) {
+      handle.worker.ref();
+      handle.referenced = true;
+    }
+    handle.busySince = performance.now();
+  }
+
+  private stop(handle: WorkerHandle): Promise<number> {
+    handle.stopping = true;
+    this.retire(handle);
+    return handle.worker.terminate();
+  }
+
+  private retire(handle: WorkerHandle): void {
+    const at = this.workers.indexOf(handle);
+    if (at === -1) return;
+    this.workers.splice(at, 1);
+    if (handle.idleTimer) clearTimeout(handle.idleTimer);
+    handle.idleTimer = null;
+    const now = performance.now();
+    this.retiredBusy += handle.busyTotal + (handle.inFlight > 0 ? now - handle.busySince : 0);
+    this.retiredLifetime += now - handle.startedAt;
+  }
+
+  private async stopAll(): Promise<void> {
+    await Promise.all([...this.workers].map((h) => this.stop(h)));
+    for (const timer of this.recycleTimers.values()) clearTimeout(timer);
+    this.recycleTimers.clear();
+  }
+
+  private onExit(handle: WorkerHandle, code: number): void {
+    this.retire(handle);
+    // Every task still on this worker: running ones fail (or retry); settled ones just give back their id.
+    const detail = handle.stopping && handle.crashDetail === null ? 'terminated' : handle.crashDetail ?? `exited with code ${code}`;
+    for (let id = 0; id < this.idState.length; id++) {
+      if (this.idWorker[id] !== handle) continue;
+      const state = this.idState[id];
+      if (state === RUNNING) {
+        const job = this.idJob[id];
+        const arg = this.idArg[id];
+        const callback = this.idCallback[id]!;
+        this.freeId(id, true);
+        const error = new WorkerCrashError(detail);
+        if (job) this.fail(job, error, false);
+        else this.settle(arg, callback, error);
+      } else if (state !== FREE) {
+        this.freeId(id, true);
+      }
+    }
+    if (!handle.answered && !handle.stopping) this.startupFailures++;
+    if (this.startupFailures >= STARTUP_FAILURES_TO_GIVE_UP) {
+      // Workers die before doing anything (a broken task module): fail what waits rather than respawn forever.
+      const error = new WorkerCrashError(`${this.startupFailures} workers in a row died at startup; last: ${detail}`);
+      this.queue.drain((a, b, c) => (isJob(a) ? this.settleJob(a, error) : this.settle(b, c as AnyCallback, error)));
+      for (const job of this.held.splice(this.heldHead)) if (!job.cancelled) this.settleJob(job, error);
+      this.heldHead = this.heldLive = 0;
+      this.startupFailures = 0;
+    } else if (!this.closing) {
+      while (this.workers.length < this.minThreads) this.spawn();
+      this.dispatch();
+    }
+    this.checkIdle();
+  }
+
+  /** A worker that cannot even answer a cancel is stuck in CPU-bound work: replace it. */
+  private recycle(id: number): void {
+    this.recycleTimers.delete(id);
+    const handle = this.idWorker[id];
+    if (this.idState[id] !== ZOMBIE || !handle) return;
+    handle.crashDetail = 'recycled: a timed-out task kept it busy';
+    handle.stopping = true;
+    void handle.worker.terminate();
+  }
+
+  // ── dispatch ───────────────────────────────────────────────────────────────────────────────────────────
+
+  private allocateId(): number {
+    const id = this.freeIds.pop();
+    if (id !== undefined) return id;
+    this.idState.push(FREE);
+    this.idArg.push(undefined);
+    this.idCallback.push(null);
+    this.idJob.push(null);
+    this.idWorker.push(null);
+    return this.idState.length - 1;
+  }
+
+  /** Returns a task's capacity (and, unless waiting for an ack, its id). */
+  private freeId(id: number, releaseId: boolean): void {
+    const handle = this.idWorker[id];
+    const state = this.idState[id];
+    if (handle && (state === RUNNING || state === ZOMBIE)) {
+      handle.inFlight--;
+      if (state === RUNNING) this.running--;
+      if (handle.inFlight === 0) {
+        handle.busyTotal += performance.now() - handle.busySince;
+        this.armIdle(handle);
+      }
+    }
+    const timer = this.recycleTimers.get(id);
+    if (timer) {
+      clearTimeout(timer);
+      this.recycleTimers.delete(id);
+    }
+    this.idArg[id] = undefined;
+    this.idCallback[id] = null;
+    this.idJob[id] = null;
+    if (releaseId) {
+      this.idState[id] = FREE;
+      this.idWorker[id] = null;
+      this.freeIds.push(id);
+    } else {
+      this.idState[id] = AWAIT_ACK;
+    }
+  }
+
+  /** The least-loaded worker with room, starting a new one under pressure if allowed. */
+  private pickWorker(): WorkerHandle | null {
+    let best: WorkerHandle | null = null;
+    for (const h of this.workers) {
+      if (h.inFlight < this.perWorker && !h.stopping && (best === null || h.inFlight < best.inFlight)) best = h;
+    }
+    if (best === null && this.workers.length < this.maxThreads && !this.destroyed) best = this.spawn();
+    return best;
+  }
+
+  private dispatch(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    const out = this.out;
+    const now = this.aging ? performance.now() : 0;
+    do {
+      while (this.queue.size > 0) {
+        const handle = this.pickWorker();
+        if (!handle) break;
+        this.queue.shift(out, now);
+        const { a, b, c } = out;
+        out.a = out.b = out.c = undefined;
+        if (isJob(a)) this.assignJob(a, handle);
+        else this.assign(handle, b, c as AnyCallback, null, DEFAULT_NAME, null);
+      }
+    } while (this.heldHead < this.held.length && this.moveHeld());
+    this.dispatching = false;
+    this.checkIdle();
+  }
+
+  private assign(handle: WorkerHandle, arg: unknown, callback: AnyCallback, job: Job | null, name: string, transfer: readonly TransferListItem[] | null): number {
+    const id = this.allocateId();
+    this.idState[id] = RUNNING;
+    this.idArg[id] = arg;
+    this.idCallback[id] = callback;
+    this.idJob[id] = job;
+    this.idWorker[id] = handle;
+    if (handle.inFlight++ === 0) this.markBusy(handle);
+    this.running++;
+    if (name === DEFAULT_NAME && transfer === null) {
+      if (handle.outbox.length === 0) this.toFlush.push(handle);
+      handle.outbox.push(id, arg);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        queueMicrotask(this.flushBound);
+      }
+    } else {
+      handle.worker.postMessage({ task: [id, name, arg] }, transfer ?? undefined);
+    }
+    return id;
+  }
+
+  private assignJob(job: Job, handle: WorkerHandle): void {
+    job.state = J_RUNNING;
+    if (this.trackLatency) {
+      job.startedAt = performance.now();
+      this.waitLatency!.record(job.startedAt - job.submittedAt);
+    }
+    job.taskId = this.assign(handle, job.arg, job.callback, job, job.name, job.transferList);
+    if (job.timeoutMs > 0) job.timer = setTimeout(this.timeoutHandler, job.timeoutMs, job);
+  }
+
+  /** One postMessage per worker per tick, carrying every task assigned to it in that tick. */
+  private flush(): void {
+    this.flushScheduled = false;
+    for (const handle of this.toFlush) {
+      const batch = handle.outbox;
+      handle.outbox = [];
+      if (batch.length > 0) handle.worker.postMessage(batch);
+    }
+    this.toFlush.length = 0;
+  }
+
+  // ── results ────────────────────────────────────────────────────────────────────────────────────────────
+
+  private onMessage(handle: WorkerHandle, message: unknown): void {
+    if (!handle.answered) {
+      handle.answered = true;
+      this.startupFailures = 0;
+    }
+    if (Array.isArray(message)) {
+      for (let i = 0; i < message.length; i += 3) this.complete(message[i] as number, message[i + 1] === 1, message[i + 2]);
+    } else {
+      const ack = (message as { ack?: number }).ack;
+      if (ack !== undefined && this.idWorker[ack] === handle) this.freeId(ack, true);
+    }
+    this.dispatch();
+  }
+
+  private complete(id: number, ok: boolean, value: unknown): void {
+    const state = this.idState[id];
+    if (state === ZOMBIE) {
+      // Settled earlier (timeout or abort); the ack that follows releases the id.
+      this.freeId(id, false);
+      return;
+    }
+    if (state !== RUNNING) return;
+    const job = this.idJob[id];
+    const arg = this.idArg[id];
+    const callback = this.idCallback[id]!;
+    this.freeId(id, true);
+    if (job) {
+      if (job.timer) {
+        clearTimeout(job.timer);
+        job.timer = null;
+      }
+      if (this.trackLatency) this.runLatency!.record(performance.now() - job.startedAt);
+      if (ok) this.settleJob(job, undefined, value);
+      else this.fail(job, deserializeError(value), false);
+    } else if (ok) {
+      this.settle(arg, callback, undefined, value);
+    } else {
+      this.settle(arg, callback, deserializeError(value));
+    }
+  }
+
+  /** Settles a running job early (timeout, abort): its worker is told to cancel it, and its capacity stays taken until it answers. */
+  private detach(job: Job, recycleIfSilent: boolean): void {
+    const id = job.taskId;
+    const handle = this.idWorker[id]!;
+    this.idState[id] = ZOMBIE;
+    this.running--;
+    handle.worker.postMessage({ cancel: id });
+    if (recycleIfSilent) {
+      const timer = setTimeout(() => this.recycle(id), this.recycleAfterMs);
+      this.recycleTimers.set(id, timer);
+    }
+  }
+
+  private expire(job: Job): void {
+    job.timer = null;
+    if (job.state !== J_RUNNING || this.idState[job.taskId] !== RUNNING) return;
+    this.counters.timedOut++;
+    this.detach(job, true);
+    this.fail(job, new TimeoutError(job.timeoutMs), true);
+    this.dispatch();
+  }
+
+  // ── jobs, retries, settlement ──────────────────────────────────────────────────────────────────────────
+
+  private submitJob(job: Job): void {
+    if (this.closing) return this.refuse(job, this.destroyed ? new PoolDestroyedError() : new PoolClosedError());
+    if (job.signal) {
+      if (job.signal.aborted) {
+        this.counters.aborted++;
+        return this.refuse(job, new AbortError(job.signal.reason));
+      }
+      const signal = job.signal;
+      job.onAbort = () => this.abortJob(job, new AbortError(signal.reason));
+      signal.addEventListener('abort', job.onAbort, { once: true });
+    }
+    if (this.trackLatency) job.submittedAt = performance.now();
+    if (this.queue.size >= this.maxQueue) {
+      if (this.whenFull === 'reject') return this.refuse(job, new QueueFullError(this.maxQueue));
+      job.state = J_HELD;
+      this.held.push(job);
+      this.heldLive++;
+      return;
+    }
+    this.enqueue(job);
+    this.dispatch();
+  }
+
+  private enqueue(job: Job): void {
+    job.state = J_QUEUED;
+    if (this.aging) job.queuedAt = performance.now();
+    this.queue.pushJob(job);
+  }
+
+  private abortJob(job: Job, error: AbortError): void {
+    switch (job.state) {
+      case J_QUEUED:
+        this.queue.cancel(job);
+        break;
+      case J_HELD:
+        job.cancelled = true;
+        this.heldLive--;
+        break;
+      case J_RETRY_WAIT:
+        this.retrying.delete(job);
+        break;
+      case J_RUNNING:
+        this.detach(job, false);
+        break;
+      default:
+        return;
+    }
+    this.counters.aborted++;
+    this.settleJob(job, error);
+    this.dispatch();
+  }
+
+  private fail(job: Job, error: unknown, timedOut: boolean): void {
+    const policy = job.retry;
+    if (policy && !this.destroyed && shouldRetry(policy, error, job.attempt, timedOut)) {
+      this.counters.retried++;
+      job.attempt++;
+      job.state = J_RETRY_WAIT;
+      this.retrying.add(job);
+      job.timer = setTimeout(() => {
+        job.timer = null;
+        this.retrying.delete(job);
+        this.enqueue(job);
+        this.dispatch();
+      }, retryDelay(policy, job.attempt - 1, error));
+      return;
+    }
+    this.settleJob(job, error);
+  }
+
+  private settleJob(job: Job, error: unknown, value?: unknown): void {
+    if (job.state === J_DONE) return;
+    job.state = J_DONE;
+    if (job.timer) {
+      clearTimeout(job.timer);
+      job.timer = null;
+    }
+    if (job.onAbort) {
+      job.signal!.removeEventListener('abort', job.onAbort);
+      job.onAbort = null;
+    }
+    this.settle(job.arg, job.callback, error, value);
+  }
+
+  /** The one place a task's outcome is counted and delivered. */
+  private settle(arg: unknown, callback: AnyCallback, error: unknown, value?: unknown): void {
+    try {
+      if (error === undefined) {
+        this.counters.completed++;
+        this.onResult?.(value as R, arg as A);
+      } else {
+        this.counters.failed++;
+        this.onError?.(error, arg as A);
+      }
+    } catch (thrown) {
+      rethrowLater(thrown);
+    }
+    try {
+      callback(error, value, arg);
+    } catch (thrown) {
+      rethrowLater(thrown);
+    }
+  }
+
+  private refuse(job: Job, error: Error): void {
+    job.state = J_REFUSED;
+    queueMicrotask(() => this.settleJob(job, error));
+  }
+
+  private moveHeld(): boolean {
+    let moved = false;
+    while (this.heldHead < this.held.length && (this.queue.size < this.maxQueue || this.closing)) {
+      const job = this.held[this.heldHead++]!;
+      if (!job.cancelled) {
+        this.heldLive--;
+        this.enqueue(job);
+        moved = true;
+      }
+    }
+    if (this.heldHead === this.held.length) {
+      this.held = [];
+      this.heldHead = 0;
+    }
+    return moved;
+  }
+
+  private isIdle(): boolean {
+    return this.running === 0 && this.pendingCount === 0;
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length > 0 && this.isIdle()) this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
