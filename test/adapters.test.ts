@@ -17,7 +17,7 @@ describe('registry', () => {
 
   it('holds the card\'s libraries, the strongest peers and the three references', () => {
     expect(implementationNames).toEqual(
-      expect.arrayContaining(['p-limit', 'piscina', 'tinypool', 'workerpool', 'p-queue', 'fastq', 'poolifier', 'unbounded', 'semaphore', 'raw-workers']),
+      expect.arrayContaining(['home-async', 'home-threads', 'p-limit', 'piscina', 'tinypool', 'workerpool', 'p-queue', 'fastq', 'poolifier', 'unbounded', 'semaphore', 'raw-workers']),
     );
     const refs = implementationNames.filter((n) => registry[n].kind === 'reference');
     expect(refs.sort()).toEqual(['raw-workers', 'semaphore', 'unbounded']);
@@ -49,7 +49,7 @@ describe('several tasks per worker', () => {
   const scenario = tinyScenario({ concurrency: 40, threads: 2, tasks: 400, workload: { kind: 'sleep', ms: 5 }, producer: { style: 'window', outstanding: 80 } });
   const plan: RunPlan = { scenario, threads: 2 };
 
-  it.each(['piscina', 'tinypool', 'poolifier', 'raw-workers'] as const)(
+  it.each(['home-threads', 'piscina', 'tinypool', 'poolifier', 'raw-workers'] as const)(
     '%s runs threads × tasks per worker = 2 × 20 and never more than 20 in one worker',
     async (name) => {
       const session = await registry[name].setup(plan);
@@ -79,7 +79,7 @@ describe('several tasks per worker', () => {
   });
 
   it('in-thread limiters keep to their limit', async () => {
-    for (const name of ['p-limit', 'p-queue', 'fastq', 'semaphore'] as const) {
+    for (const name of ['home-async', 'p-limit', 'p-queue', 'fastq', 'semaphore'] as const) {
       const session = await registry[name].setup(plan);
       const tally = await produce(session, scenario.tasks, scenario.producer);
       await session.teardown();
