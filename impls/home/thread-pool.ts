@@ -200,7 +200,8 @@ export class ThreadPool<A = unknown, R = unknown> {
     if (!options || (typeof options.filename !== 'string' && !(options.filename instanceof URL))) {
       throw optionErrors.oneOf('filename', options?.filename, 'a path or file: URL of the task module');
     }
-    this.filename = options.filename instanceof URL ? fileURLToPath(options.filename) : options.filename;
+    const given = options.filename;
+    this.filename = given instanceof URL || given.startsWith('file:') ? fileURLToPath(given) : given;
     this.maxThreads = checkInteger('maxThreads', options.maxThreads ?? availableParallelism(), 1);
     this.minThreads = checkInteger('minThreads', options.minThreads ?? Math.min(1, this.maxThreads), 0);
     if (this.minThreads > this.maxThreads) throw optionErrors.range('minThreads', this.minThreads, `must be ≤ maxThreads (${this.maxThreads})`);
