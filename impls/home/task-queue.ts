@@ -89,13 +89,17 @@ export class TaskQueue<J extends QueuedJob> {
   /** Priorities with a bucket, highest first. */
   private priorities: number[] = [];
   private readonly scratch: Triple = { a: undefined, b: undefined, c: undefined };
+  /** The default-priority bucket, kept even when empty: most tasks go here, so it skips the Map lookup. */
+  private readonly zero: TripleFifo;
   /** Live (not cancelled) entries. */
   size = 0;
 
   constructor(
     private readonly isJob: (value: unknown) => value is J,
     private readonly agingMs = 0,
-  ) {}
+  ) {
+    this.zero = this.bucket(0);
+  }
 
   private bucket(priority: number): TripleFifo {
     let bucket = this.buckets.get(priority);
@@ -111,7 +115,7 @@ export class TaskQueue<J extends QueuedJob> {
 
   /** A task without options, at priority 0. */
   push(fn: unknown, arg: unknown, callback: unknown): void {
-    this.bucket(0).push(fn, arg, callback);
+    this.zero.push(fn, arg, callback);
     this.size++;
   }
 
@@ -135,7 +139,7 @@ export class TaskQueue<J extends QueuedJob> {
     if (this.size === 0) return false;
     const priority = this.agingMs > 0 ? this.agedPriority(now) : this.topPriority();
     if (priority === undefined) return false;
-    const bucket = this.buckets.get(priority)!;
+    const bucket = priority === 0 ? this.zero : this.buckets.get(priority)!;
     bucket.shift(out);
     this.size--;
     // Drop emptied buckets of non-default priorities, so priorities seen once do not slow every later shift.
@@ -157,10 +161,7 @@ export class TaskQueue<J extends QueuedJob> {
 
   private topPriority(): number | undefined {
     // Common case: one priority in use, and no cancellable job at its head.
-    if (this.priorities.length === 1) {
-      const only = this.priorities[0]!;
-      return this.liveHead(this.buckets.get(only)!) === undefined ? undefined : only;
-    }
+    if (this.priorities.length === 1) return this.liveHead(this.zero) === undefined ? undefined : 0;
     for (const priority of this.priorities) {
       if (this.liveHead(this.buckets.get(priority)!) !== undefined) return priority;
     }
