@@ -1,12 +1,15 @@
 // `pnpm bench`: the CLI. Parses flags, runs the benchmark through fresh child processes, writes the results file,
-// prints the table. Progress goes to stderr; the table (or JSON) to stdout.
+// prints the table and refreshes the HTML report. Progress goes to stderr; the table (or JSON) to stdout.
+import { join } from 'node:path';
 import { registry, implementationNames, isImplementationName } from '../impls/registry.js';
 import { listScenarioIds, loadScenario } from '../scenarios/load.js';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
-import { errors, InputError } from './errors.js';
+import { runCli } from './cli.js';
+import { errors } from './errors.js';
 import { render } from './format.js';
 import { resultsDir as defaultResultsDir } from './paths.js';
 import { writeResultsFile } from './results.js';
+import { writeReport } from './report/write.js';
 import { resolveThreads, runBench, type ProgressEvent } from './runner.js';
 
 function listing(): string {
@@ -70,17 +73,18 @@ async function main(args: BenchArgs): Promise<void> {
     runs: args.runs ?? scenario.runs,
     onProgress: progressPrinter(),
   });
-  const file = writeResultsFile(args.resultsDir ?? defaultResultsDir, results);
+  const dir = args.resultsDir ?? defaultResultsDir;
+  const file = writeResultsFile(dir, results);
   process.stdout.write(`${render(results, args.format)}\n`);
   process.stderr.write(`results written to ${file}\n`);
+  // Refresh the page over every results file in this folder, the new one included. The results are safe on disk
+  // already, so a report that cannot be built is a warning, not a failed run.
+  try {
+    const report = writeReport([dir], join(dir, 'report.html'));
+    process.stderr.write(`report written to ${report.file}\n`);
+  } catch (error) {
+    process.stderr.write(`warning: report not written: ${(error as Error).message}\n`);
+  }
 }
 
-try {
-  await main(parseBenchArgs(process.argv.slice(2)));
-} catch (error) {
-  if (error instanceof InputError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    process.exit(2);
-  }
-  throw error;
-}
+await runCli(() => main(parseBenchArgs(process.argv.slice(2))));

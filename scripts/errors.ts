@@ -30,4 +30,11 @@ export const errors = {
     new InputError(`${file}: ${path} is not a known field; allowed fields: ${allowedFields.join(', ')}`),
   unsupportedSchema: (file: string, version: unknown, supported: number) =>
     new InputError(`${file}: schemaVersion is ${describeValue(version)}; allowed: ${supported}`),
+  noValidResults: (inputs: readonly string[], skipped: number) =>
+    new InputError(
+      `no valid results file in ${inputs.join(', ')}${skipped ? ` (${skipped} skipped, see the warnings above)` : ''}; ` +
+        'allowed: results files written by pnpm bench, or folders holding them; no report written',
+    ),
+  missingDependency: (packageName: string) =>
+    new InputError(`${packageName} is not installed; run "pnpm install --frozen-lockfile" first`),
 } as const;

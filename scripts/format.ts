@@ -18,12 +18,15 @@ function ratio(x: number): string {
   return `${x.toFixed(x < 10 ? 2 : 1)}×`;
 }
 
-interface Row {
+export interface Row {
   cells: string[];
   note?: string;
+  /** The implementation's registry name and state, for renderers that style or link rows (the HTML report). */
+  name: string;
+  state: ImplementationResult['state'];
 }
 
-const HEADER = ['implementation', 'kind', 'time median [min–max] s', '× ideal', '× fastest', 'heap MB', 'RSS MB', 'CPU cores', 'tasks ok'];
+export const HEADER = ['implementation', 'kind', 'time median [min–max] s', '× ideal', '× fastest', 'heap MB', 'RSS MB', 'CPU cores', 'tasks ok'];
 
 function label(impl: ImplementationResult): string {
   const version = impl.version ? `@${impl.version}` : '';
@@ -59,7 +62,12 @@ export function buildRows(results: ResultsFile): Row[] {
   return sorted.map((impl) => {
     const name = label(impl);
     if (impl.state === 'skipped') {
-      return { cells: [name, kindLabel(impl), 'skipped', '—', '—', '—', '—', '—', '—'], note: `${impl.name}: skipped — ${impl.reason}` };
+      return {
+        cells: [name, kindLabel(impl), 'skipped', '—', '—', '—', '—', '—', '—'],
+        note: `${impl.name}: skipped — ${impl.reason}`,
+        name: impl.name,
+        state: impl.state,
+      };
     }
     const s = impl.summary;
     const time = s ? `${seconds(s.wallMs.median)} [${seconds(s.wallMs.min)}–${seconds(s.wallMs.max)}]` : '—';
@@ -81,7 +89,8 @@ export function buildRows(results: ResultsFile): Row[] {
     if (impl.state === 'completed' && impl.applied.concurrency === 'unbounded') {
       notes.push(`${impl.name}: reference, ignores the concurrency limit (runs every submitted task at once)`);
     }
-    return notes.length ? { cells, note: notes.join('\n') } : { cells };
+    const row = { cells, name: impl.name, state: impl.state };
+    return notes.length ? { ...row, note: notes.join('\n') } : row;
   });
 }
 
@@ -95,7 +104,7 @@ function headerLines(results: ResultsFile): string[] {
   ];
 }
 
-const FOOTNOTE =
+export const FOOTNOTE =
   'time: first submit → last completion. heap: peak main-thread heapUsed (worker heaps not included). ' +
   'RSS: peak of the whole process. CPU cores: (user + system CPU) / wall. × fastest: against the fastest row that honours the limit.';
 

@@ -1,6 +1,7 @@
 // `pnpm table <results.json>... [--format table|md]`: re-renders saved results files, reading nothing but the files.
 import { parseArgs } from 'node:util';
-import { errors, InputError } from './errors.js';
+import { runCli } from './cli.js';
+import { errors } from './errors.js';
 import { render } from './format.js';
 import { readResultsFile } from './results.js';
 
@@ -24,10 +25,4 @@ function main(argv: string[]): void {
   process.stdout.write(`${out.join('\n\n')}\n`);
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
-  if (!(error instanceof InputError)) throw error;
-  process.stderr.write(`error: ${error.message}\n`);
-  process.exit(2);
-}
+await runCli(() => main(process.argv.slice(2)));

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { buildRows } from '../scripts/format.js';
+import type { ResultsFile } from '../scripts/results.js';
+import type { ChartSpec } from '../scripts/report/charts.js';
+import { PALETTE } from '../scripts/report/colors.js';
+import type { LoadedResults } from '../scripts/report/load.js';
+import { allCharts, buildReportModel, type ReportModel, type ScenarioSection } from '../scripts/report/model.js';
+import { completed, errored, fixtureResults, NASTY_REASON, skipped, standardFixtures } from './report-fixtures.js';
+
+const asLoaded = (files: ResultsFile[]): LoadedResults[] => files.map((results, n) => ({ file: `f${n}.json`, results }));
+
+/** Plotly's Data is a union of every trace type; these tests read the few fields all of ours have. */
+type TraceView = { type?: string; name?: string; x?: unknown[]; y?: unknown[]; line?: { color?: string }; marker?: { color?: unknown } };
+const traces = (chart: ChartSpec): TraceView[] => chart.data as TraceView[];
+
+function section(model: ReportModel, scenario: string, machine = 0): ScenarioSection {
+  const found = model.machines[machine]?.sections.find((s) => s.scenarioId === scenario);
+  if (!found) throw new Error(`no section ${scenario} on machine ${machine}`);
+  return found;
+}
+
+function chart(s: ScenarioSection, kind: ChartSpec['kind']): ChartSpec {
+  const found = s.charts.find((c) => c.kind === kind);
+  if (!found) throw new Error(`no ${kind} chart in ${s.scenarioId}`);
+  return found;
+}
+
+describe('report model: one machine, two scenarios', () => {
+  const files = standardFixtures();
+  const model = buildReportModel(asLoaded(files));
+
+  it('has one section per scenario, showing its newest file with exactly the terminal table rows', () => {
+    expect(model.machines).toHaveLength(1);
+    expect(model.machines[0]!.sections.map((s) => s.scenarioId)).toEqual(['alpha', 'beta']);
+    const alpha = section(model, 'alpha');
+    expect(alpha.file).toBe('f1.json');
+    expect(alpha.rows).toEqual(buildRows(files[1]!));
+    expect(alpha.rows.map((r) => [r.name, r.state])).toEqual([
+      ['fast', 'completed'], ['slow', 'completed'], ['delta', 'errored'], ['gamma', 'skipped'],
+    ]);
+    expect(alpha.rows.map((r) => r.note ?? '')).toContain(`delta: errored — ${NASTY_REASON}`);
+  });
+
+  it('draws time, heap, RSS and memory for each scenario, and a history chart only where there are several files', () => {
+    const summary = (s: ScenarioSection) => s.charts.map((c) => `${c.kind}:${c.data.length}`);
+    expect(summary(section(model, 'alpha'))).toEqual(['time:2', 'heap:1', 'rss:1', 'memory:2', 'history:2']);
+    expect(summary(section(model, 'beta'))).toEqual(['time:2', 'heap:1', 'rss:1', 'memory:2']);
+    // No results carry latency yet and no two scenarios form a scaling curve: those charts are left out, not drawn empty.
+    expect(allCharts(model).some((c) => c.kind === 'latency' || c.kind === 'scaling')).toBe(false);
+    expect(new Set(allCharts(model).map((c) => c.id)).size).toBe(allCharts(model).length);
+  });
+
+  it('plots every measured run in the time chart, in table order, in seconds', () => {
+    const time = traces(chart(section(model, 'alpha'), 'time'));
+    expect(time.map((t) => t.name)).toEqual(['fast', 'slow']);
+    expect(time[0]!.y).toEqual([1.1, 1.15, 1.25]);
+  });
+
+  it('draws the ideal as a dashed line only when the results have an ideal', () => {
+    const alpha = chart(section(model, 'alpha'), 'time').layout;
+    expect(alpha.shapes).toHaveLength(1);
+    expect(alpha.shapes![0]).toMatchObject({ type: 'line', y0: 1, y1: 1 });
+    expect(alpha.annotations![0]!.text).toBe('ideal 1.00 s');
+    expect(chart(section(model, 'beta'), 'time').layout.shapes).toBeUndefined();
+  });
+
+  it('plots peak heap and RSS medians in MB with min–max whiskers', () => {
+    const heap = traces(chart(section(model, 'alpha'), 'heap'))[0]!;
+    expect(heap.x).toEqual(['fast', 'slow']);
+    expect(heap.y).toEqual([21, 43]);
+    const rss = traces(chart(section(model, 'alpha'), 'rss'))[0]!;
+    expect(rss.y).toEqual([71, 93]);
+  });
+
+  it('takes memory over time from the median run of each implementation', () => {
+    const memory = traces(chart(section(model, 'alpha'), 'memory'));
+    // fast ran 1100, 1150 and 1250 ms: the median run is the 1150 ms one, whose timeline ends at 1.15 s.
+    expect(memory[0]!.x!.at(-1)).toBe(1.15);
+    expect(memory[0]!.y!.at(-1)).toBeCloseTo(21, 5);
+  });
+
+  it('gives history one point per file, oldest first, labelled with the commit', () => {
+    const history = traces(chart(section(model, 'alpha'), 'history'));
+    expect(history.map((t) => t.name)).toEqual(['fast', 'slow']);
+    expect(history[0]!.y).toEqual([1.2, 1.15]);
+    expect(history[0]!.x).toEqual(['2026-01-01 10:00<br>aaaaaaa', '2026-01-02 10:00<br>bbbbbbb']);
+    expect(section(model, 'alpha').history.map((h) => h.sha)).toEqual(['bbbbbbb', 'aaaaaaa']);
+  });
+
+  it('colours each implementation by its sorted name, the same in every chart', () => {
+    expect(model.colors).toEqual([['delta', PALETTE[0]], ['fast', PALETTE[1]], ['gamma', PALETTE[2]], ['slow', PALETTE[3]]]);
+    const alpha = section(model, 'alpha');
+    const fastColors = [
+      traces(chart(alpha, 'time'))[0]!.line?.color,
+      traces(chart(alpha, 'memory'))[0]!.line?.color,
+      traces(chart(alpha, 'history'))[0]!.line?.color,
+      (traces(chart(alpha, 'heap'))[0]!.marker?.color as string[])[0],
+    ];
+    expect(fastColors).toEqual([PALETTE[1], PALETTE[1], PALETTE[1], PALETTE[1]]);
+  });
+
+  it('builds the capability matrix from the newest file of each scenario', () => {
+    const matrix = model.machines[0]!.capability;
+    expect(matrix.scenarios).toEqual(['alpha', 'beta']);
+    expect(matrix.rows.map((r) => r.name)).toEqual(['delta', 'fast', 'gamma', 'slow']);
+    const cells = Object.fromEntries(matrix.rows.map((r) => [r.name, r.cells.map((c) => `${c.state}|${c.text}`)]));
+    expect(cells.fast).toEqual(['completed|ran (1.15 s median)', 'completed|ran (0.31 s median)']);
+    expect(cells.gamma).toEqual(['skipped|skipped: runs one task per worker', 'skipped|skipped: runs one task per worker']);
+    expect(cells.delta![0]).toBe(`errored|errored: ${NASTY_REASON}`);
+  });
+
+  it('shows the environment: node, cpu, cores, git sha with its dirty flag, library versions', () => {
+    const alpha = section(model, 'alpha');
+    const env = Object.fromEntries(alpha.env.map((f) => [f.label, f.value]));
+    expect(env.Node).toBe('v20.20.2 (V8 11.3)');
+    expect(env.CPU).toBe('Fixture CPU');
+    expect(env.cores).toBe('4 (available parallelism 4)');
+    expect(env.git).toMatch(/^bbbbbbb \(bbbbbbb0+\)$/);
+    expect(alpha.libraries).toEqual(['fastq@1.20.3', 'p-limit@7.3.3']);
+  });
+});
+
+describe('report model: several machines', () => {
+  const other = (id: string, createdAt: string, env: object) =>
+    fixtureResults({ id, createdAt, sha: 'ccccccc', env, implementations: [completed('fast', [5000, 5100, 5200]), completed('slow', [9000, 9100, 9200])] });
+
+  it('groups files by CPU model, cores and OS, and never mixes their history or tables', () => {
+    const files = [
+      ...standardFixtures(),
+      other('alpha', '2026-02-01T00:00:00.000Z', { cpuModel: 'Other CPU' }),
+      other('alpha', '2026-01-15T00:00:00.000Z', { cores: 64, gitDirty: true }),
+    ];
+    const model = buildReportModel(asLoaded(files));
+    expect(model.machines.map((m) => m.label)).toEqual([
+      'Other CPU, 4 cores, 16 GiB, Linux 6.1 x64',
+      'Fixture CPU, 64 cores, 16 GiB, Linux 6.1 x64',
+      'Fixture CPU, 4 cores, 16 GiB, Linux 6.1 x64',
+    ]);
+    const [otherCpu, manyCores, original] = model.machines;
+    expect(otherCpu!.sections.map((s) => s.history.length)).toEqual([1]);
+    expect(otherCpu!.sections[0]!.charts.map((c) => c.kind)).not.toContain('history');
+    expect(manyCores!.sections[0]!.facts.find((f) => f.label === 'measured')?.value).toContain('commit ccccccc+dirty');
+    // The original machine's newest alpha is still its own, unaffected by the newer files from the other machines.
+    expect(original!.sections.find((s) => s.scenarioId === 'alpha')!.rows[0]!.cells[2]).toBe('1.15 [1.10–1.25]');
+    expect(original!.sections.find((s) => s.scenarioId === 'alpha')!.history).toHaveLength(2);
+  });
+
+  it('puts one colour per name across machines', () => {
+    const model = buildReportModel(asLoaded([...standardFixtures(), other('alpha', '2026-02-01T00:00:00.000Z', { cpuModel: 'Other CPU' })]));
+    const fastIn = (m: number) => traces(chart(model.machines[m]!.sections[0]!, 'time'))[0]!.line?.color;
+    expect(fastIn(0)).toBe(fastIn(1));
+  });
+});
+
+describe('report model: charts drawn only when their data exists', () => {
+  it('adds a latency chart when runs carry latency percentiles', () => {
+    const latency = { p50: 10.5, p90: 12, p99: 20, max: 31 };
+    const files = [fixtureResults({
+      id: 'lat', createdAt: '2026-01-01T00:00:00.000Z',
+      implementations: [completed('fast', [100, 110, 120], 20, { latency }), completed('slow', [200, 210, 220]), skipped('gamma', 'no')],
+    })];
+    const lat = chart(section(buildReportModel(asLoaded(files)), 'lat'), 'latency');
+    expect(traces(lat).map((t) => [t.name, t.y])).toEqual([['fast', [10.5, 12, 20]]]);
+  });
+
+  it('adds a scaling chart when scenarios differ only in concurrency', () => {
+    const at = (id: string, concurrency: number, ms: number) =>
+      fixtureResults({ id, concurrency, createdAt: '2026-01-01T00:00:00.000Z', implementations: [completed('fast', [ms, ms, ms]), errored('delta', 'x')] });
+    const model = buildReportModel(asLoaded([at('c100', 100, 400), at('c10', 10, 1000), at('other', 10, 5)].map((r, n) => {
+      // "other" has a different workload, so it belongs to no curve.
+      return n === 2 ? { ...r, scenario: { ...r.scenario, workload: { kind: 'noop' as const } } } : r;
+    })));
+    const scaling = model.machines[0]!.charts;
+    expect(scaling.map((c) => c.kind)).toEqual(['scaling']);
+    expect(traces(scaling[0]!).map((t) => [t.name, t.x, t.y])).toEqual([['fast', [10, 100], [1, 0.4]]]);
+    expect(scaling[0]!.layout.xaxis?.type).toBe('log');
+  });
+
+  it('leaves out charts with nothing to show: a scenario where every implementation was skipped', () => {
+    const files = [fixtureResults({ id: 'none', createdAt: '2026-01-01T00:00:00.000Z', implementations: [skipped('gamma', 'cannot'), errored('delta', 'broke')] })];
+    const s = section(buildReportModel(asLoaded(files)), 'none');
+    expect(s.charts).toEqual([]);
+    expect(s.rows.map((r) => r.state)).toEqual(['errored', 'skipped']);
+  });
+});
