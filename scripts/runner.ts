@@ -77,6 +77,9 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
   const threads = resolveThreads(scenario);
   const plan: RunPlan = { scenario, threads };
   const createdAt = new Date().toISOString();
+  const packageNames = options.contenders.flatMap((c) => (c.adapter.packageName ? [c.adapter.packageName] : []));
+  // Captured before any run: the git state and versions are those of the code being measured.
+  const env = captureEnvironment(packageNames, heapLimitMB);
   const ideal = await idealFor(scenario, threads);
 
   const runnable: Contender[] = [];
@@ -138,14 +141,5 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
   const implementations = options.contenders.map(
     (c) => skipped.get(c.adapter.name) ?? assemble(c, records.get(c.adapter.name) ?? []),
   );
-  const packageNames = options.contenders.flatMap((c) => (c.adapter.packageName ? [c.adapter.packageName] : []));
-  return {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    createdAt,
-    scenario,
-    runsPerImplementation: runs,
-    ideal,
-    env: captureEnvironment(packageNames, heapLimitMB),
-    implementations,
-  };
+  return { schemaVersion: RESULTS_SCHEMA_VERSION, createdAt, scenario, runsPerImplementation: runs, ideal, env, implementations };
 }
