@@ -184,6 +184,7 @@ export class ThreadPool<A = unknown, R = unknown> {
   private startupFailures = 0;
   private flushScheduled = false;
   private readonly toFlush: WorkerHandle[] = [];
+  private readonly maybeIdle: WorkerHandle[] = [];
   private dispatching = false;
   private closing = false;
   private destroyed = false;
@@ -499,7 +500,8 @@ export class ThreadPool<A = unknown, R = unknown> {
       if (state === RUNNING) this.running--;
       if (handle.inFlight === 0) {
         handle.busyTotal += performance.now() - handle.busySince;
-        this.armIdle(handle);
+        // Decided after the next dispatch: a worker that gets a new task at once was never idle.
+        this.maybeIdle.push(handle);
       }
     }
     const timer = this.recycleTimers.get(id);
@@ -546,6 +548,10 @@ export class ThreadPool<A = unknown, R = unknown> {
       }
     } while (this.heldHead < this.held.length && this.moveHeld());
     this.dispatching = false;
+    if (this.maybeIdle.length > 0) {
+      for (const handle of this.maybeIdle) if (handle.inFlight === 0 && this.workers.includes(handle)) this.armIdle(handle);
+      this.maybeIdle.length = 0;
+    }
     this.checkIdle();
   }
 

@@ -1,5 +1,6 @@
 // The thread engine's worker runtime. It loads the user's task module, runs the tasks it is sent, and posts
-// results back in batches: every completion of one event-loop turn goes out in one message (setImmediate).
+// results back in batches: the synchronous completions of one incoming batch go out together at once, and the
+// asynchronous completions of one event-loop turn together (setImmediate).
 //
 // Messages in:  { init: filename }          first, always
 //               [taskId, arg, taskId, arg…]  tasks for the module's default export
@@ -39,6 +40,7 @@ function serialize(error: unknown): SerializedError {
 
 function flush(): void {
   flushScheduled = false;
+  if (outbox.length === 0) return;
   const batch = outbox;
   outbox = [];
   port.postMessage(batch);
@@ -89,6 +91,9 @@ function runTask(taskId: number, name: string, arg: unknown): void {
 function handle(message: unknown): void {
   if (Array.isArray(message)) {
     for (let i = 0; i < message.length; i += 2) runTask(message[i] as number, 'default', message[i + 1]);
+    // Tasks that finished synchronously have queued their reports as microtasks already; this one runs after
+    // them, so their results leave now instead of a loop turn later (it matters when a worker holds one task).
+    queueMicrotask(flush);
     return;
   }
   const m = message as { task?: [number, string, unknown]; cancel?: number };
