@@ -562,9 +562,13 @@ export class ThreadPool<A = unknown, R = unknown> {
     this.idCallback[id] = callback;
     this.idJob[id] = job;
     this.idWorker[id] = handle;
-    if (handle.inFlight++ === 0) this.markBusy(handle);
+    const wasIdle = handle.inFlight++ === 0;
+    if (wasIdle) this.markBusy(handle);
     this.running++;
-    if (name === DEFAULT_NAME && transfer === null) {
+    if (wasIdle && handle.outbox.length === 0 && name === DEFAULT_NAME && transfer === null) {
+      // An idle worker waits for this task: send it now rather than at the end of the tick.
+      handle.worker.postMessage([id, arg]);
+    } else if (name === DEFAULT_NAME && transfer === null) {
       if (handle.outbox.length === 0) this.toFlush.push(handle);
       handle.outbox.push(id, arg);
       if (!this.flushScheduled) {

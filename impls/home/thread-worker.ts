@@ -24,6 +24,8 @@ let functions: Record<string, TaskFunction> | null = null;
 const backlog: unknown[] = [];
 let outbox: unknown[] = [];
 let flushScheduled = false;
+/** True from an incoming batch until the microtask after its synchronous completions. */
+let batchOpen = false;
 /** Abort controllers of running tasks that declared a context parameter, by run token. */
 const controllers = new Map<number, AbortController>();
 /** Pool task id → run token of the task running under it. The pool reuses ids once a cancel is acked, so a
@@ -46,12 +48,18 @@ function flush(): void {
   port.postMessage(batch);
 }
 
+function closeBatch(): void {
+  batchOpen = false;
+  flush();
+}
+
 function report(taskId: number, token: number, ok: 0 | 1, value: unknown): void {
   controllers.delete(token);
   if (cancelled.delete(token)) return;
   active.delete(taskId);
   outbox.push(taskId, ok, ok ? value : serialize(value));
-  if (!flushScheduled) {
+  // Inside a batch the closing microtask flushes; only completions from later turns need the setImmediate.
+  if (!flushScheduled && !batchOpen) {
     flushScheduled = true;
     setImmediate(flush);
   }
@@ -90,10 +98,11 @@ function runTask(taskId: number, name: string, arg: unknown): void {
 
 function handle(message: unknown): void {
   if (Array.isArray(message)) {
+    batchOpen = true;
     for (let i = 0; i < message.length; i += 2) runTask(message[i] as number, 'default', message[i + 1]);
     // Tasks that finished synchronously have queued their reports as microtasks already; this one runs after
     // them, so their results leave now instead of a loop turn later (it matters when a worker holds one task).
-    queueMicrotask(flush);
+    queueMicrotask(closeBatch);
     return;
   }
   const m = message as { task?: [number, string, unknown]; cancel?: number };
