@@ -1,19 +1,15 @@
 // The home pool's thread engine, translated like piscina and tinypool: threads × tasks per worker = concurrency.
 import { ThreadPool } from './home/index.js';
-import { compiledWorkerFile, isSkip, splitAcrossThreads, workerDataFor } from './mapping.js';
+import { compiledWorkerFile, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { Done, PoolAdapter } from './types.js';
 
 export const homeThreadsAdapter: PoolAdapter = {
   name: 'home-threads',
   kind: 'worker-threads',
   summary: "the home pool's thread engine: batched postMessage both ways; threads × concurrentTasksPerWorker",
-  canRun(plan) {
-    const split = splitAcrossThreads(plan);
-    return isSkip(split) ? split : true;
-  },
+  canRun: threadSplitCanRun,
   async setup(plan) {
-    const split = splitAcrossThreads(plan);
-    if (isSkip(split)) throw new Error(split.reason);
+    const split = requireSplit(plan);
     const options = {
       filename: compiledWorkerFile('home-worker'),
       minThreads: split.threads,

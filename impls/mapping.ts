@@ -20,6 +20,19 @@ export function splitAcrossThreads(plan: RunPlan): ThreadSplit | Skip {
   return { threads, tasksPerWorker: concurrency / threads };
 }
 
+/** canRun of every adapter that maps concurrency onto threads × tasks per worker. */
+export function threadSplitCanRun(plan: RunPlan): true | Skip {
+  const split = splitAcrossThreads(plan);
+  return isSkip(split) ? split : true;
+}
+
+/** The split for setup(); the runner only calls setup after canRun said yes. */
+export function requireSplit(plan: RunPlan): ThreadSplit {
+  const split = splitAcrossThreads(plan);
+  if (isSkip(split)) throw new Error(split.reason);
+  return split;
+}
+
 export function isSkip(value: unknown): value is Skip {
   return typeof value === 'object' && value !== null && 'reason' in value;
 }

@@ -1,5 +1,5 @@
 import { FixedThreadPool } from 'poolifier';
-import { compiledWorkerFile, isSkip, splitAcrossThreads, workerDataFor } from './mapping.js';
+import { compiledWorkerFile, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const poolifierAdapter: PoolAdapter = {
@@ -7,13 +7,9 @@ export const poolifierAdapter: PoolAdapter = {
   packageName: 'poolifier',
   kind: 'worker-threads',
   summary: 'fixed worker-thread pool with per-worker task queues; threads × tasksQueueOptions.concurrency',
-  canRun(plan) {
-    const split = splitAcrossThreads(plan);
-    return isSkip(split) ? split : true;
-  },
+  canRun: threadSplitCanRun,
   async setup(plan) {
-    const split = splitAcrossThreads(plan);
-    if (isSkip(split)) throw new Error(split.reason);
+    const split = requireSplit(plan);
     // Without its tasks queue poolifier posts every task to a worker at once, so only the queue's concurrency
     // expresses "at most N tasks per worker".
     const options = {

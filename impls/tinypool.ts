@@ -1,5 +1,5 @@
 import Tinypool from 'tinypool';
-import { compiledWorkerFile, isSkip, splitAcrossThreads, workerDataFor } from './mapping.js';
+import { compiledWorkerFile, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const tinypoolAdapter: PoolAdapter = {
@@ -7,13 +7,9 @@ export const tinypoolAdapter: PoolAdapter = {
   packageName: 'tinypool',
   kind: 'worker-threads',
   summary: 'worker-thread pool forked from piscina; threads × concurrentTasksPerWorker',
-  canRun(plan) {
-    const split = splitAcrossThreads(plan);
-    return isSkip(split) ? split : true;
-  },
+  canRun: threadSplitCanRun,
   async setup(plan) {
-    const split = splitAcrossThreads(plan);
-    if (isSkip(split)) throw new Error(split.reason);
+    const split = requireSplit(plan);
     const options = {
       filename: compiledWorkerFile('tinypool-worker'),
       minThreads: split.threads,

@@ -6,11 +6,11 @@
 //   (fn, arg, callback) and runs straight from a Slot. Only tasks with options get a Job;
 // - `run(fn, arg, callback)` hands `arg` back to the callback, so one callback serves every task;
 // - a context (AbortSignal + attempt) is built only for task functions that declare a second parameter.
-import { AbortError, PoolClosedError, PoolDestroyedError, QueueFullError, TimeoutError, optionErrors } from './errors.js';
-import { Counters, Latency, type PoolMetrics } from './metrics.js';
-import { checkInteger, checkIntegerOrInfinity, checkNonNegative, checkOptionalFunction } from './options.js';
-import { normalizeRetry, retryDelay, shouldRetry, type RetryOptions, type RetryPolicy } from './retry.js';
-import { TaskQueue, type QueuedJob, type Triple } from './task-queue.js';
+import { PoolDestroyedError, TimeoutError } from './errors.js';
+import type { PoolMetrics } from './metrics.js';
+import { checkInteger } from './options.js';
+import { CoreJob, PoolCore, RUNNING, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
+import type { Triple } from './task-queue.js';
 
 export interface TaskContext {
   /** Aborted when the task times out, is cancelled through its own signal, or the pool is destroyed. */
@@ -23,68 +23,21 @@ export type TaskFn<A, R> = (arg: A, context: TaskContext) => R | PromiseLike<R>;
 /** Called once per task. `arg` is the task's argument, so one callback can serve many tasks. */
 export type TaskCallback<A, R> = (error: unknown, result: R | undefined, arg: A) => void;
 
-export interface TaskOptions {
-  /** Higher runs first; FIFO within one priority. Default 0. */
-  priority?: number;
-  /** Rejects the task with TimeoutError after this many ms (and aborts its signal). Default: the pool's timeoutMs. */
-  timeoutMs?: number;
-  /** Aborting it removes a queued task, or aborts a running task's signal; either way the task rejects with AbortError. */
-  signal?: AbortSignal;
-  /** Retry policy for this task; default: the pool's retry. */
-  retry?: RetryOptions | number;
-}
+export type TaskOptions = CoreTaskOptions;
 
-export interface AsyncPoolOptions<A = unknown, R = unknown> {
+export interface AsyncPoolOptions<A = unknown, R = unknown> extends CoreOptions<A, R> {
   /** Tasks in flight at most. Default 10. Change later with setConcurrency(). */
   concurrency?: number;
-  /** Queued tasks at most (running ones not counted). Default Infinity. */
-  maxQueue?: number;
-  /** When the queue is full: 'reject' fails the submission with QueueFullError; 'wait' holds it until there is room. */
-  whenFull?: 'reject' | 'wait';
-  /** Default per-task timeout in ms. Default: none. */
-  timeoutMs?: number;
-  /** Default retry policy. Default: none. */
-  retry?: RetryOptions | number;
-  /** With aging, a task's effective priority grows by 1 per agingMs waited, so low priority never starves. Default 0 (off). */
-  agingMs?: number;
-  /** Record wait-time and run-time histograms (two performance.now() calls per task). Default false. */
-  trackLatency?: boolean;
-  /** Called with every successful result. */
-  onResult?: (result: R, arg: A) => void;
-  /** Called with every final error (after retries). */
-  onError?: (error: unknown, arg: A) => void;
 }
 
-const QUEUED = 0;
-const RUNNING = 1;
-const RETRY_WAIT = 2;
-const HELD = 3;
-/** Refused at submission (closed pool, already-aborted signal, full queue); settles on a microtask. */
-const REFUSED = 4;
-const DONE = 5;
-
 type AnyFn = TaskFn<any, any>;
-type AnyCallback = TaskCallback<any, any>;
 
-/** A task that carries options: timeout, signal, retry, priority, or per-task timing. */
-class Job implements QueuedJob {
-  cancelled = false;
-  state = QUEUED;
-  attempt = 1;
+/** A task that carries options, with the function it runs and the slot it runs in. */
+class Job extends CoreJob {
   slot: Slot | null = null;
-  timer: NodeJS.Timeout | null = null;
-  onAbort: (() => void) | null = null;
-  queuedAt = 0;
-  submittedAt = 0;
-  constructor(
-    readonly fn: AnyFn,
-    readonly arg: unknown,
-    readonly callback: AnyCallback,
-    readonly priority: number,
-    readonly timeoutMs: number,
-    readonly retry: RetryPolicy | null,
-    readonly signal: AbortSignal | null,
-  ) {}
+  constructor(readonly fn: AnyFn, arg: unknown, callback: AnyCallback, settings: JobSettings) {
+    super(arg, callback, settings);
+  }
 }
 
 function isJob(value: unknown): value is Job {
@@ -117,64 +70,20 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-/** A throwing user callback is the caller's bug: surface it, but never corrupt the pool's bookkeeping. */
-function rethrowLater(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
-}
-
-export class AsyncPool<A = unknown, R = unknown> {
+export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   private limit: number;
-  private readonly maxQueue: number;
-  private readonly whenFull: 'reject' | 'wait';
-  private readonly defaultTimeoutMs: number;
-  private readonly defaultRetry: RetryPolicy | null;
-  private readonly trackLatency: boolean;
-  private readonly aging: boolean;
-  /** Every task needs a Job when a pool-wide option applies to it. */
-  private readonly jobsOnly: boolean;
-  private readonly onResult: ((result: R, arg: A) => void) | undefined;
-  private readonly onError: ((error: unknown, arg: A) => void) | undefined;
-
-  private readonly queue: TaskQueue<Job>;
   private readonly out: Triple = { a: undefined, b: undefined, c: undefined };
-  private held: Job[] = [];
-  private heldHead = 0;
-  /** Held jobs not cancelled. */
-  private heldLive = 0;
   private readonly freeSlots: Slot[] = [];
   private readonly busySlots: Slot[] = [];
-  private readonly retrying = new Set<Job>();
   private running = 0;
   private pumping = false;
-  private closing = false;
-  private destroyed = false;
-  private readonly idleWaiters: (() => void)[] = [];
   private readonly roomWaiters: (() => void)[] = [];
-  private readonly counters = new Counters();
-  private readonly waitLatency: Latency | null;
-  private readonly runLatency: Latency | null;
   /** Bound once: a timer per task with a timeout, but no closure per task. */
   private readonly timeoutHandler = (job: Job): void => this.expire(job);
 
   constructor(options: AsyncPoolOptions<A, R> = {}) {
+    super(options, isJob);
     this.limit = checkInteger('concurrency', options.concurrency ?? 10, 1);
-    this.maxQueue = checkIntegerOrInfinity('maxQueue', options.maxQueue ?? Infinity, 0);
-    const whenFull = options.whenFull ?? 'reject';
-    if (whenFull !== 'reject' && whenFull !== 'wait') throw optionErrors.oneOf('whenFull', whenFull, '"reject" or "wait"');
-    this.whenFull = whenFull;
-    this.defaultTimeoutMs = options.timeoutMs === undefined ? 0 : checkNonNegative('timeoutMs', options.timeoutMs);
-    this.defaultRetry = normalizeRetry('retry', options.retry);
-    const agingMs = options.agingMs === undefined ? 0 : checkNonNegative('agingMs', options.agingMs);
-    this.aging = agingMs > 0;
-    this.queue = new TaskQueue<Job>(isJob, agingMs);
-    this.trackLatency = options.trackLatency ?? false;
-    this.waitLatency = this.trackLatency ? new Latency() : null;
-    this.runLatency = this.trackLatency ? new Latency() : null;
-    this.jobsOnly = this.defaultTimeoutMs > 0 || this.defaultRetry !== null || this.aging || this.trackLatency;
-    this.onResult = checkOptionalFunction('onResult', options.onResult);
-    this.onError = checkOptionalFunction('onError', options.onError);
   }
 
   get concurrency(): number {
@@ -184,11 +93,6 @@ export class AsyncPool<A = unknown, R = unknown> {
   /** Tasks running now. */
   get runningCount(): number {
     return this.running;
-  }
-
-  /** Tasks waiting to start (queued, held for room, or waiting to retry). */
-  get pendingCount(): number {
-    return this.queue.size + this.heldLive + this.retrying.size;
   }
 
   /** Changes how many tasks may run at once; takes effect immediately (running tasks are never interrupted). */
@@ -216,29 +120,13 @@ export class AsyncPool<A = unknown, R = unknown> {
       if (this.running < this.limit && this.queue.size === 0) return this.startPlain(fn, arg, callback);
       if (this.queue.size < this.maxQueue) return this.queue.push(fn, arg, callback);
     }
-    this.submitJob(
-      new Job(
-        fn,
-        arg,
-        callback,
-        options?.priority ?? 0,
-        options?.timeoutMs ?? this.defaultTimeoutMs,
-        options?.retry === undefined ? this.defaultRetry : normalizeRetry('retry', options.retry),
-        options?.signal ?? null,
-      ),
-    );
+    this.submitJob(new Job(fn, arg, callback, this.settingsFor(options)));
   }
 
   /** Resolves once the queue has room for another task (immediately when it has). */
   waitForRoom(): Promise<void> {
     if (this.queue.size < this.maxQueue) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
-  }
-
-  /** Resolves when nothing is running, queued, held or waiting to retry. */
-  onIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
@@ -270,11 +158,7 @@ export class AsyncPool<A = unknown, R = unknown> {
     this.closing = true;
     this.destroyed = true;
     const error = new PoolDestroyedError();
-    this.queue.drain((a, b, c) => (isJob(a) ? this.settleJob(a, error) : this.settle(b, c as AnyCallback, error)));
-    for (const job of this.held.splice(this.heldHead)) if (!job.cancelled) this.settleJob(job, error);
-    this.heldHead = this.heldLive = 0;
-    for (const job of this.retrying) this.settleJob(job, error);
-    this.retrying.clear();
+    this.rejectWaiting(error, isJob);
     while (this.busySlots.length > 0) {
       const slot = this.busySlots[this.busySlots.length - 1]!;
       const { job, arg, callback, controller } = slot;
@@ -287,50 +171,13 @@ export class AsyncPool<A = unknown, R = unknown> {
   }
 
   metrics(): PoolMetrics {
-    const c = this.counters;
-    return {
-      submitted: c.submitted,
-      completed: c.completed,
-      failed: c.failed,
-      retried: c.retried,
-      timedOut: c.timedOut,
-      aborted: c.aborted,
-      running: this.running,
-      queued: this.pendingCount,
-      ...(this.waitLatency ? { waitTime: this.waitLatency.summary() } : {}),
-      ...(this.runLatency ? { runTime: this.runLatency.summary() } : {}),
-    };
+    return this.commonMetrics(this.running);
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────────────────
 
-  private submitJob(job: Job): void {
-    if (this.closing) return this.refuse(job, this.destroyed ? new PoolDestroyedError() : new PoolClosedError());
-    if (job.signal) {
-      if (job.signal.aborted) {
-        this.counters.aborted++;
-        return this.refuse(job, new AbortError(job.signal.reason));
-      }
-      const signal = job.signal;
-      job.onAbort = () => this.abortJob(job, new AbortError(signal.reason));
-      signal.addEventListener('abort', job.onAbort, { once: true });
-    }
-    if (this.trackLatency) job.submittedAt = performance.now();
-    if (this.running < this.limit && this.queue.size === 0) return this.startJob(job);
-    if (this.queue.size >= this.maxQueue) {
-      if (this.whenFull === 'reject') return this.refuse(job, new QueueFullError(this.maxQueue));
-      job.state = HELD;
-      this.held.push(job);
-      this.heldLive++;
-      return;
-    }
-    this.enqueue(job);
-  }
-
-  private enqueue(job: Job): void {
-    job.state = QUEUED;
-    if (this.aging) job.queuedAt = performance.now();
-    this.queue.pushJob(job);
+  protected canStartNow(): boolean {
+    return this.running < this.limit && this.queue.size === 0;
   }
 
   private acquireSlot(): Slot {
@@ -349,7 +196,7 @@ export class AsyncPool<A = unknown, R = unknown> {
     this.invoke(slot, fn, arg, 1);
   }
 
-  private startJob(job: Job): void {
+  protected startJob(job: Job): void {
     const slot = this.acquireSlot();
     slot.fn = job.fn;
     slot.arg = job.arg;
@@ -435,100 +282,13 @@ export class AsyncPool<A = unknown, R = unknown> {
     this.pump();
   }
 
-  private abortJob(job: Job, error: AbortError): void {
-    switch (job.state) {
-      case QUEUED:
-        this.queue.cancel(job);
-        break;
-      case HELD:
-        job.cancelled = true;
-        this.heldLive--;
-        break;
-      case RETRY_WAIT:
-        this.retrying.delete(job);
-        break;
-      case RUNNING: {
-        const controller = job.slot!.controller;
-        this.release(job.slot!, false);
-        controller?.abort(error);
-        break;
-      }
-      default:
-        return;
-    }
-    this.counters.aborted++;
-    this.settleJob(job, error);
-    this.pump();
+  protected detachRunning(job: Job, error: unknown): void {
+    const controller = job.slot!.controller;
+    this.release(job.slot!, false);
+    controller?.abort(error);
   }
 
-  private fail(job: Job, error: unknown, timedOut: boolean): void {
-    const policy = job.retry;
-    if (policy && !this.destroyed && shouldRetry(policy, error, job.attempt, timedOut)) {
-      this.counters.retried++;
-      job.attempt++;
-      job.state = RETRY_WAIT;
-      this.retrying.add(job);
-      job.timer = setTimeout(() => {
-        job.timer = null;
-        this.retrying.delete(job);
-        if (this.running < this.limit && this.queue.size === 0) this.startJob(job);
-        else this.enqueue(job);
-        this.pump();
-      }, retryDelay(policy, job.attempt - 1, error));
-      return;
-    }
-    this.settleJob(job, error);
-  }
-
-  private settleJob(job: Job, error: unknown, value?: unknown): void {
-    if (job.state === DONE) return;
-    job.state = DONE;
-    if (job.timer) {
-      clearTimeout(job.timer);
-      job.timer = null;
-    }
-    if (job.onAbort) {
-      job.signal!.removeEventListener('abort', job.onAbort);
-      job.onAbort = null;
-    }
-    this.settle(job.arg, job.callback, error, value);
-  }
-
-  /** The one place a task's outcome is counted and delivered. */
-  private settle(arg: unknown, callback: AnyCallback, error: unknown, value?: unknown): void {
-    if (error === undefined) {
-      this.counters.completed++;
-      if (this.onResult) {
-        try {
-          this.onResult(value as R, arg as A);
-        } catch (thrown) {
-          rethrowLater(thrown);
-        }
-      }
-    } else {
-      this.counters.failed++;
-      if (this.onError) {
-        try {
-          this.onError(error, arg as A);
-        } catch (thrown) {
-          rethrowLater(thrown);
-        }
-      }
-    }
-    try {
-      callback(error, value, arg);
-    } catch (thrown) {
-      rethrowLater(thrown);
-    }
-  }
-
-  /** Rejects a task that never entered the pool, asynchronously, as a promise rejection would. */
-  private refuse(job: Job, error: Error): void {
-    job.state = REFUSED;
-    queueMicrotask(() => this.settleJob(job, error));
-  }
-
-  private pump(): void {
+  protected pump(): void {
     if (this.pumping) return;
     this.pumping = true;
     const now = this.aging ? performance.now() : 0;
@@ -541,35 +301,10 @@ export class AsyncPool<A = unknown, R = unknown> {
         if (isJob(a)) this.startJob(a);
         else this.startPlain(a as AnyFn, b, c as AnyCallback);
       }
-    } while (this.heldHead < this.held.length && this.moveHeld() && this.running < this.limit);
+    } while (this.hasHeld() && this.moveHeld() && this.running < this.limit);
     while (this.roomWaiters.length > 0 && this.queue.size < this.maxQueue) this.roomWaiters.shift()!();
     this.pumping = false;
-    if (this.idleWaiters.length > 0 && this.isIdle()) this.notifyIdle();
+    this.checkIdle();
   }
 
-  /** Moves held submissions into the queue while there is room (all of them once closing). True if any moved. */
-  private moveHeld(): boolean {
-    let moved = false;
-    while (this.heldHead < this.held.length && (this.queue.size < this.maxQueue || this.closing)) {
-      const job = this.held[this.heldHead++]!;
-      if (!job.cancelled) {
-        this.heldLive--;
-        this.enqueue(job);
-        moved = true;
-      }
-    }
-    if (this.heldHead === this.held.length) {
-      this.held = [];
-      this.heldHead = 0;
-    }
-    return moved;
-  }
-
-  private isIdle(): boolean {
-    return this.running === 0 && this.pendingCount === 0;
-  }
-
-  private notifyIdle(): void {
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
 }

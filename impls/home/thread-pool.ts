@@ -9,34 +9,22 @@ import { Worker, type TransferListItem } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import {
-  AbortError,
-  PoolClosedError,
-  PoolDestroyedError,
-  QueueFullError,
-  TimeoutError,
-  WorkerCrashError,
-  optionErrors,
-} from './errors.js';
-import { Counters, Latency, type PoolMetrics } from './metrics.js';
-import { checkInteger, checkIntegerOrInfinity, checkNonNegative, checkOptionalFunction } from './options.js';
-import { normalizeRetry, retryDelay, shouldRetry, type RetryOptions, type RetryPolicy } from './retry.js';
-import { TaskQueue, type QueuedJob, type Triple } from './task-queue.js';
+import { PoolDestroyedError, TimeoutError, WorkerCrashError, optionErrors } from './errors.js';
+import type { PoolMetrics } from './metrics.js';
+import { checkInteger, checkNonNegative } from './options.js';
+import { CoreJob, PoolCore, RUNNING as J_RUNNING, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
+import type { Triple } from './task-queue.js';
 
 export type ThreadTaskCallback<A, R> = (error: unknown, result: R | undefined, arg: A) => void;
 
-export interface ThreadTaskOptions {
+export interface ThreadTaskOptions extends CoreTaskOptions {
   /** Named export of the task module to run. Default: its default export. */
   name?: string;
-  priority?: number;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  retry?: RetryOptions | number;
   /** Transferred, not copied, to the worker (ArrayBuffers, MessagePorts). */
   transferList?: readonly TransferListItem[];
 }
 
-export interface ThreadPoolOptions<A = unknown, R = unknown> {
+export interface ThreadPoolOptions<A = unknown, R = unknown> extends CoreOptions<A, R> {
   /** The task module (path or file: URL). Its default export, or the named export a task asks for, runs each task. */
   filename: string | URL;
   /** Threads kept even when idle. Default 1. */
@@ -47,18 +35,10 @@ export interface ThreadPoolOptions<A = unknown, R = unknown> {
   concurrentTasksPerWorker?: number;
   /** A thread above minThreads with nothing to do stops after this many ms. Default 10000. */
   idleTimeoutMs?: number;
-  maxQueue?: number;
-  whenFull?: 'reject' | 'wait';
-  timeoutMs?: number;
   /** After a timeout, how long a worker has to answer the cancel before it is taken for CPU-bound and recycled. Default 100. */
   recycleAfterMs?: number;
-  retry?: RetryOptions | number;
-  agingMs?: number;
-  trackLatency?: boolean;
   /** Passed to each worker as worker_threads.workerData. */
   workerData?: unknown;
-  onResult?: (result: R, arg: A) => void;
-  onError?: (error: unknown, arg: A) => void;
 }
 
 /** The worker runtime always runs compiled: beside this file in dist/, or in dist/ when this file runs from source. */
@@ -79,36 +59,19 @@ const ZOMBIE = 2;
 /** Capacity returned, but the id stays reserved until the worker's cancel ack, which follows any result. */
 const AWAIT_ACK = 3;
 
-// Job states.
-const J_QUEUED = 0;
-const J_RUNNING = 1;
-const J_RETRY_WAIT = 2;
-const J_HELD = 3;
-const J_REFUSED = 4;
-const J_DONE = 5;
-
-type AnyCallback = ThreadTaskCallback<any, any>;
-
-class Job implements QueuedJob {
-  cancelled = false;
-  state = J_QUEUED;
-  attempt = 1;
+/** A task that carries options, with the export it runs and the task id it runs under. */
+class Job extends CoreJob {
   taskId = -1;
-  timer: NodeJS.Timeout | null = null;
-  onAbort: (() => void) | null = null;
-  queuedAt = 0;
-  submittedAt = 0;
   startedAt = 0;
   constructor(
     readonly name: string,
-    readonly arg: unknown,
-    readonly callback: AnyCallback,
-    readonly priority: number,
-    readonly timeoutMs: number,
-    readonly retry: RetryPolicy | null,
-    readonly signal: AbortSignal | null,
+    arg: unknown,
+    callback: AnyCallback,
+    settings: JobSettings,
     readonly transferList: readonly TransferListItem[] | null,
-  ) {}
+  ) {
+    super(arg, callback, settings);
+  }
 }
 
 function isJob(value: unknown): value is Job {
@@ -130,13 +93,6 @@ class WorkerHandle {
   constructor(readonly worker: Worker) {}
 }
 
-/** A throwing user callback is the caller's bug: surface it, but never corrupt the pool's bookkeeping. */
-function rethrowLater(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
-}
-
 function deserializeError(value: unknown): Error {
   const v = (value ?? {}) as { name?: string; message?: string; stack?: string };
   const error = new Error(v.message ?? 'task failed in its worker');
@@ -145,31 +101,17 @@ function deserializeError(value: unknown): Error {
   return error;
 }
 
-export class ThreadPool<A = unknown, R = unknown> {
+export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   private readonly filename: string;
   private minThreads: number;
   private maxThreads: number;
   private perWorker: number;
   private readonly idleTimeoutMs: number;
-  private readonly maxQueue: number;
-  private readonly whenFull: 'reject' | 'wait';
-  private readonly defaultTimeoutMs: number;
   private readonly recycleAfterMs: number;
-  private readonly defaultRetry: RetryPolicy | null;
-  private readonly aging: boolean;
-  private readonly trackLatency: boolean;
-  private readonly jobsOnly: boolean;
   private readonly workerData: unknown;
-  private readonly onResult: ((result: R, arg: A) => void) | undefined;
-  private readonly onError: ((error: unknown, arg: A) => void) | undefined;
 
   private readonly workers: WorkerHandle[] = [];
-  private readonly queue: TaskQueue<Job>;
   private readonly out: Triple = { a: undefined, b: undefined, c: undefined };
-  private held: Job[] = [];
-  private heldHead = 0;
-  private heldLive = 0;
-  private readonly retrying = new Set<Job>();
 
   // Per task id (recycled): what runs where.
   private readonly idArg: unknown[] = [];
@@ -186,12 +128,6 @@ export class ThreadPool<A = unknown, R = unknown> {
   private readonly toFlush: WorkerHandle[] = [];
   private readonly maybeIdle: WorkerHandle[] = [];
   private dispatching = false;
-  private closing = false;
-  private destroyed = false;
-  private readonly idleWaiters: (() => void)[] = [];
-  private readonly counters = new Counters();
-  private readonly waitLatency: Latency | null;
-  private readonly runLatency: Latency | null;
   private retiredBusy = 0;
   private retiredLifetime = 0;
   private readonly flushBound = (): void => this.flush();
@@ -201,6 +137,7 @@ export class ThreadPool<A = unknown, R = unknown> {
     if (!options || (typeof options.filename !== 'string' && !(options.filename instanceof URL))) {
       throw optionErrors.oneOf('filename', options?.filename, 'a path or file: URL of the task module');
     }
+    super(options, isJob);
     const given = options.filename;
     this.filename = given instanceof URL || given.startsWith('file:') ? fileURLToPath(given) : given;
     this.maxThreads = checkInteger('maxThreads', options.maxThreads ?? availableParallelism(), 1);
@@ -208,23 +145,8 @@ export class ThreadPool<A = unknown, R = unknown> {
     if (this.minThreads > this.maxThreads) throw optionErrors.range('minThreads', this.minThreads, `must be ≤ maxThreads (${this.maxThreads})`);
     this.perWorker = checkInteger('concurrentTasksPerWorker', options.concurrentTasksPerWorker ?? 1, 1);
     this.idleTimeoutMs = checkNonNegative('idleTimeoutMs', options.idleTimeoutMs ?? 10_000);
-    this.maxQueue = checkIntegerOrInfinity('maxQueue', options.maxQueue ?? Infinity, 0);
-    const whenFull = options.whenFull ?? 'reject';
-    if (whenFull !== 'reject' && whenFull !== 'wait') throw optionErrors.oneOf('whenFull', whenFull, '"reject" or "wait"');
-    this.whenFull = whenFull;
-    this.defaultTimeoutMs = options.timeoutMs === undefined ? 0 : checkNonNegative('timeoutMs', options.timeoutMs);
     this.recycleAfterMs = checkNonNegative('recycleAfterMs', options.recycleAfterMs ?? 100);
-    this.defaultRetry = normalizeRetry('retry', options.retry);
-    const agingMs = options.agingMs === undefined ? 0 : checkNonNegative('agingMs', options.agingMs);
-    this.aging = agingMs > 0;
-    this.queue = new TaskQueue<Job>(isJob, agingMs);
-    this.trackLatency = options.trackLatency ?? false;
-    this.waitLatency = this.trackLatency ? new Latency() : null;
-    this.runLatency = this.trackLatency ? new Latency() : null;
-    this.jobsOnly = this.defaultTimeoutMs > 0 || this.defaultRetry !== null || this.aging || this.trackLatency;
     this.workerData = options.workerData;
-    this.onResult = checkOptionalFunction('onResult', options.onResult);
-    this.onError = checkOptionalFunction('onError', options.onError);
     for (let i = 0; i < this.minThreads; i++) this.spawn();
   }
 
@@ -242,10 +164,6 @@ export class ThreadPool<A = unknown, R = unknown> {
 
   get runningCount(): number {
     return this.running;
-  }
-
-  get pendingCount(): number {
-    return this.queue.size + this.heldLive + this.retrying.size;
   }
 
   /** Changes thread bounds and tasks per worker while running; new room is used at once, surplus threads retire when idle. */
@@ -278,19 +196,7 @@ export class ThreadPool<A = unknown, R = unknown> {
         return;
       }
     }
-    const name = options?.name ?? DEFAULT_NAME;
-    this.submitJob(
-      new Job(
-        name,
-        arg,
-        callback,
-        options?.priority ?? 0,
-        options?.timeoutMs ?? this.defaultTimeoutMs,
-        options?.retry === undefined ? this.defaultRetry : normalizeRetry('retry', options.retry),
-        options?.signal ?? null,
-        options?.transferList ?? null,
-      ),
-    );
+    this.submitJob(new Job(options?.name ?? DEFAULT_NAME, arg, callback, this.settingsFor(options), options?.transferList ?? null));
   }
 
   async *map<I extends A, T extends R>(items: Iterable<I>, options: { concurrency?: number; name?: string } = {}): AsyncGenerator<T> {
@@ -307,11 +213,6 @@ export class ThreadPool<A = unknown, R = unknown> {
     while (head < inFlight.length) yield await inFlight[head++]!;
   }
 
-  onIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
   /** Stops accepting, drains queued and running tasks, stops every thread, then resolves. */
   async close(): Promise<void> {
     this.closing = true;
@@ -325,11 +226,7 @@ export class ThreadPool<A = unknown, R = unknown> {
     this.closing = true;
     this.destroyed = true;
     const error = new PoolDestroyedError();
-    this.queue.drain((a, b, c) => (isJob(a) ? this.settleJob(a, error) : this.settle(b, c as AnyCallback, error)));
-    for (const job of this.held.splice(this.heldHead)) if (!job.cancelled) this.settleJob(job, error);
-    this.heldHead = this.heldLive = 0;
-    for (const job of this.retrying) this.settleJob(job, error);
-    this.retrying.clear();
+    this.rejectWaiting(error, isJob);
     for (let id = 0; id < this.idState.length; id++) {
       if (this.idState[id] === RUNNING) {
         const job = this.idJob[id];
@@ -347,7 +244,6 @@ export class ThreadPool<A = unknown, R = unknown> {
   }
 
   metrics(): PoolMetrics {
-    const c = this.counters;
     const now = performance.now();
     let busy = this.retiredBusy;
     let lifetime = this.retiredLifetime;
@@ -355,19 +251,7 @@ export class ThreadPool<A = unknown, R = unknown> {
       busy += h.busyTotal + (h.inFlight > 0 ? now - h.busySince : 0);
       lifetime += now - h.startedAt;
     }
-    return {
-      submitted: c.submitted,
-      completed: c.completed,
-      failed: c.failed,
-      retried: c.retried,
-      timedOut: c.timedOut,
-      aborted: c.aborted,
-      running: this.running,
-      queued: this.pendingCount,
-      utilization: lifetime > 0 ? busy / lifetime : 0,
-      ...(this.waitLatency ? { waitTime: this.waitLatency.summary() } : {}),
-      ...(this.runLatency ? { runTime: this.runLatency.summary() } : {}),
-    };
+    return { ...this.commonMetrics(this.running), utilization: lifetime > 0 ? busy / lifetime : 0 };
   }
 
   // ── workers ────────────────────────────────────────────────────────────────────────────────────────────
@@ -456,10 +340,7 @@ export class ThreadPool<A = unknown, R = unknown> {
     if (!handle.answered && !handle.stopping) this.startupFailures++;
     if (this.startupFailures >= STARTUP_FAILURES_TO_GIVE_UP) {
       // Workers die before doing anything (a broken task module): fail what waits rather than respawn forever.
-      const error = new WorkerCrashError(`${this.startupFailures} workers in a row died at startup; last: ${detail}`);
-      this.queue.drain((a, b, c) => (isJob(a) ? this.settleJob(a, error) : this.settle(b, c as AnyCallback, error)));
-      for (const job of this.held.splice(this.heldHead)) if (!job.cancelled) this.settleJob(job, error);
-      this.heldHead = this.heldLive = 0;
+      this.rejectWaiting(new WorkerCrashError(`${this.startupFailures} workers in a row died at startup; last: ${detail}`), isJob);
       this.startupFailures = 0;
     } else if (!this.closing) {
       while (this.workers.length < this.minThreads) this.spawn();
@@ -531,6 +412,10 @@ export class ThreadPool<A = unknown, R = unknown> {
     return best;
   }
 
+  protected pump(): void {
+    this.dispatch();
+  }
+
   private dispatch(): void {
     if (this.dispatching) return;
     this.dispatching = true;
@@ -546,7 +431,7 @@ export class ThreadPool<A = unknown, R = unknown> {
         if (isJob(a)) this.assignJob(a, handle);
         else this.assign(handle, b, c as AnyCallback, null, DEFAULT_NAME, null);
       }
-    } while (this.heldHead < this.held.length && this.moveHeld());
+    } while (this.hasHeld() && this.moveHeld());
     this.dispatching = false;
     if (this.maybeIdle.length > 0) {
       for (const handle of this.maybeIdle) if (handle.inFlight === 0 && this.workers.includes(handle)) this.armIdle(handle);
@@ -667,143 +552,19 @@ export class ThreadPool<A = unknown, R = unknown> {
     this.dispatch();
   }
 
-  // ── jobs, retries, settlement ──────────────────────────────────────────────────────────────────────────
+  // ── jobs ───────────────────────────────────────────────────────────────────────────────────────────────
 
-  private submitJob(job: Job): void {
-    if (this.closing) return this.refuse(job, this.destroyed ? new PoolDestroyedError() : new PoolClosedError());
-    if (job.signal) {
-      if (job.signal.aborted) {
-        this.counters.aborted++;
-        return this.refuse(job, new AbortError(job.signal.reason));
-      }
-      const signal = job.signal;
-      job.onAbort = () => this.abortJob(job, new AbortError(signal.reason));
-      signal.addEventListener('abort', job.onAbort, { once: true });
-    }
-    if (this.trackLatency) job.submittedAt = performance.now();
-    if (this.queue.size >= this.maxQueue) {
-      if (this.whenFull === 'reject') return this.refuse(job, new QueueFullError(this.maxQueue));
-      job.state = J_HELD;
-      this.held.push(job);
-      this.heldLive++;
-      return;
-    }
-    this.enqueue(job);
-    this.dispatch();
+  protected canStartNow(): boolean {
+    return this.queue.size === 0 && this.running < this.maxThreads * this.perWorker;
   }
 
-  private enqueue(job: Job): void {
-    job.state = J_QUEUED;
-    if (this.aging) job.queuedAt = performance.now();
-    this.queue.pushJob(job);
+  protected startJob(job: Job): void {
+    const handle = this.pickWorker();
+    if (handle) this.assignJob(job, handle);
+    else this.enqueue(job); // capacity still held by cancelled tasks awaiting their worker's answer
   }
 
-  private abortJob(job: Job, error: AbortError): void {
-    switch (job.state) {
-      case J_QUEUED:
-        this.queue.cancel(job);
-        break;
-      case J_HELD:
-        job.cancelled = true;
-        this.heldLive--;
-        break;
-      case J_RETRY_WAIT:
-        this.retrying.delete(job);
-        break;
-      case J_RUNNING:
-        this.detach(job, false);
-        break;
-      default:
-        return;
-    }
-    this.counters.aborted++;
-    this.settleJob(job, error);
-    this.dispatch();
-  }
-
-  private fail(job: Job, error: unknown, timedOut: boolean): void {
-    const policy = job.retry;
-    if (policy && !this.destroyed && shouldRetry(policy, error, job.attempt, timedOut)) {
-      this.counters.retried++;
-      job.attempt++;
-      job.state = J_RETRY_WAIT;
-      this.retrying.add(job);
-      job.timer = setTimeout(() => {
-        job.timer = null;
-        this.retrying.delete(job);
-        this.enqueue(job);
-        this.dispatch();
-      }, retryDelay(policy, job.attempt - 1, error));
-      return;
-    }
-    this.settleJob(job, error);
-  }
-
-  private settleJob(job: Job, error: unknown, value?: unknown): void {
-    if (job.state === J_DONE) return;
-    job.state = J_DONE;
-    if (job.timer) {
-      clearTimeout(job.timer);
-      job.timer = null;
-    }
-    if (job.onAbort) {
-      job.signal!.removeEventListener('abort', job.onAbort);
-      job.onAbort = null;
-    }
-    this.settle(job.arg, job.callback, error, value);
-  }
-
-  /** The one place a task's outcome is counted and delivered. */
-  private settle(arg: unknown, callback: AnyCallback, error: unknown, value?: unknown): void {
-    try {
-      if (error === undefined) {
-        this.counters.completed++;
-        this.onResult?.(value as R, arg as A);
-      } else {
-        this.counters.failed++;
-        this.onError?.(error, arg as A);
-      }
-    } catch (thrown) {
-      rethrowLater(thrown);
-    }
-    try {
-      callback(error, value, arg);
-    } catch (thrown) {
-      rethrowLater(thrown);
-    }
-  }
-
-  private refuse(job: Job, error: Error): void {
-    job.state = J_REFUSED;
-    queueMicrotask(() => this.settleJob(job, error));
-  }
-
-  private moveHeld(): boolean {
-    let moved = false;
-    while (this.heldHead < this.held.length && (this.queue.size < this.maxQueue || this.closing)) {
-      const job = this.held[this.heldHead++]!;
-      if (!job.cancelled) {
-        this.heldLive--;
-        this.enqueue(job);
-        moved = true;
-      }
-    }
-    if (this.heldHead === this.held.length) {
-      this.held = [];
-      this.heldHead = 0;
-    }
-    return moved;
-  }
-
-  private isIdle(): boolean {
-    return this.running === 0 && this.pendingCount === 0;
-  }
-
-  private checkIdle(): void {
-    if (this.idleWaiters.length > 0 && this.isIdle()) this.notifyIdle();
-  }
-
-  private notifyIdle(): void {
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  protected detachRunning(job: Job): void {
+    this.detach(job, false);
   }
 }

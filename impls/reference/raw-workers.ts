@@ -2,7 +2,7 @@
 // have room (threads × tasks per worker), results come back the same way. The floor for thread pools.
 import { Worker } from 'node:worker_threads';
 import { decodeResult } from '../../scenarios/workloads/task.js';
-import { compiledWorkerFile, isSkip, splitAcrossThreads, workerDataFor } from '../mapping.js';
+import { compiledWorkerFile, requireSplit, threadSplitCanRun, workerDataFor } from '../mapping.js';
 import type { Done, PoolAdapter } from '../types.js';
 
 type Reply = number | { id: number; error: string };
@@ -11,13 +11,9 @@ export const rawWorkersReference: PoolAdapter = {
   name: 'raw-workers',
   kind: 'reference',
   summary: 'hand-written worker_threads + postMessage, round-robin, several tasks per worker',
-  canRun(plan) {
-    const split = splitAcrossThreads(plan);
-    return isSkip(split) ? split : true;
-  },
+  canRun: threadSplitCanRun,
   async setup(plan) {
-    const split = splitAcrossThreads(plan);
-    if (isSkip(split)) throw new Error(split.reason);
+    const split = requireSplit(plan);
     const { threads, tasksPerWorker } = split;
     const file = compiledWorkerFile('raw-worker');
     const workers = Array.from({ length: threads }, () => new Worker(file, { workerData: workerDataFor(plan) }));

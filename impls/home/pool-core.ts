@@ -1,0 +1,327 @@
+// What both engines share: the queue and what waits beside it (held submissions, retries), the life of a task that
+// carries options (submit → queue → run → retry or settle), and the counting and delivery of every outcome.
+// Each engine supplies how a task starts, how a running one is cut loose, and its own hot path for plain tasks.
+import { AbortError, PoolClosedError, PoolDestroyedError, QueueFullError, optionErrors } from './errors.js';
+import { Counters, Latency, type PoolMetrics } from './metrics.js';
+import { checkIntegerOrInfinity, checkNonNegative, checkOptionalFunction } from './options.js';
+import { normalizeRetry, retryDelay, shouldRetry, type RetryOptions, type RetryPolicy } from './retry.js';
+import { TaskQueue, type QueuedJob } from './task-queue.js';
+
+export const QUEUED = 0;
+export const RUNNING = 1;
+export const RETRY_WAIT = 2;
+export const HELD = 3;
+/** Refused at submission (closed pool, already-aborted signal, full queue); settles on a microtask. */
+export const REFUSED = 4;
+export const DONE = 5;
+
+export type AnyCallback = (error: unknown, result: any, arg: any) => void;
+
+/** Options every task accepts, on both engines. */
+export interface CoreTaskOptions {
+  /** Higher runs first; FIFO within one priority. Default 0. */
+  priority?: number;
+  /** Rejects the task with TimeoutError after this many ms (and aborts its signal). Default: the pool's timeoutMs. */
+  timeoutMs?: number;
+  /** Aborting it removes a queued task, or aborts a running task's signal; either way the task rejects with AbortError. */
+  signal?: AbortSignal;
+  /** Retry policy for this task; default: the pool's retry. */
+  retry?: RetryOptions | number;
+}
+
+/** A task's options with the pool's defaults applied. */
+export interface JobSettings {
+  priority: number;
+  timeoutMs: number;
+  retry: RetryPolicy | null;
+  signal: AbortSignal | null;
+}
+
+/** A task that carries options: timeout, signal, retry, priority, or per-task timing. */
+export class CoreJob implements QueuedJob {
+  cancelled = false;
+  state = QUEUED;
+  attempt = 1;
+  timer: NodeJS.Timeout | null = null;
+  onAbort: (() => void) | null = null;
+  queuedAt = 0;
+  submittedAt = 0;
+  readonly priority: number;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy | null;
+  readonly signal: AbortSignal | null;
+  constructor(
+    readonly arg: unknown,
+    readonly callback: AnyCallback,
+    settings: JobSettings,
+  ) {
+    this.priority = settings.priority;
+    this.timeoutMs = settings.timeoutMs;
+    this.retry = settings.retry;
+    this.signal = settings.signal;
+  }
+}
+
+export interface CoreOptions<A, R> {
+  maxQueue?: number;
+  whenFull?: 'reject' | 'wait';
+  timeoutMs?: number;
+  retry?: RetryOptions | number;
+  agingMs?: number;
+  trackLatency?: boolean;
+  onResult?: (result: R, arg: A) => void;
+  onError?: (error: unknown, arg: A) => void;
+}
+
+/** A throwing user callback is the caller's bug: surface it, but never corrupt the pool's bookkeeping. */
+function rethrowLater(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
+
+export abstract class PoolCore<J extends CoreJob, A, R> {
+  protected readonly maxQueue: number;
+  protected readonly whenFull: 'reject' | 'wait';
+  protected readonly defaultTimeoutMs: number;
+  protected readonly defaultRetry: RetryPolicy | null;
+  protected readonly aging: boolean;
+  protected readonly trackLatency: boolean;
+  /** Every task needs a job when a pool-wide option applies to it. */
+  protected readonly jobsOnly: boolean;
+  private readonly onResult: ((result: R, arg: A) => void) | undefined;
+  private readonly onError: ((error: unknown, arg: A) => void) | undefined;
+
+  protected readonly queue: TaskQueue<J>;
+  private held: J[] = [];
+  private heldHead = 0;
+  /** Held jobs not cancelled. */
+  private heldLive = 0;
+  private readonly retrying = new Set<J>();
+  protected closing = false;
+  protected destroyed = false;
+  private readonly idleWaiters: (() => void)[] = [];
+  protected readonly counters = new Counters();
+  protected readonly waitLatency: Latency | null;
+  protected readonly runLatency: Latency | null;
+
+  protected constructor(options: CoreOptions<A, R>, isJob: (value: unknown) => value is J) {
+    this.maxQueue = checkIntegerOrInfinity('maxQueue', options.maxQueue ?? Infinity, 0);
+    const whenFull = options.whenFull ?? 'reject';
+    if (whenFull !== 'reject' && whenFull !== 'wait') throw optionErrors.oneOf('whenFull', whenFull, '"reject" or "wait"');
+    this.whenFull = whenFull;
+    this.defaultTimeoutMs = options.timeoutMs === undefined ? 0 : checkNonNegative('timeoutMs', options.timeoutMs);
+    this.defaultRetry = normalizeRetry('retry', options.retry);
+    const agingMs = options.agingMs === undefined ? 0 : checkNonNegative('agingMs', options.agingMs);
+    this.aging = agingMs > 0;
+    this.queue = new TaskQueue<J>(isJob, agingMs);
+    this.trackLatency = options.trackLatency ?? false;
+    this.waitLatency = this.trackLatency ? new Latency() : null;
+    this.runLatency = this.trackLatency ? new Latency() : null;
+    this.jobsOnly = this.defaultTimeoutMs > 0 || this.defaultRetry !== null || this.aging || this.trackLatency;
+    this.onResult = checkOptionalFunction('onResult', options.onResult);
+    this.onError = checkOptionalFunction('onError', options.onError);
+  }
+
+  /** Tasks running now. */
+  abstract get runningCount(): number;
+
+  protected settingsFor(options: CoreTaskOptions | undefined): JobSettings {
+    return {
+      priority: options?.priority ?? 0,
+      timeoutMs: options?.timeoutMs ?? this.defaultTimeoutMs,
+      retry: options?.retry === undefined ? this.defaultRetry : normalizeRetry('retry', options.retry),
+      signal: options?.signal ?? null,
+    };
+  }
+  /** True when a job admitted now would start at once (nothing queued ahead, capacity free). */
+  protected abstract canStartNow(): boolean;
+  protected abstract startJob(job: J): void;
+  /** Starts whatever the queue holds that capacity allows. */
+  protected abstract pump(): void;
+  /** Cuts a running job loose (abort): it no longer counts as running; its late outcome must be ignored. */
+  protected abstract detachRunning(job: J, error: unknown): void;
+
+  /** Tasks waiting to start (queued, held for room, or waiting to retry). */
+  get pendingCount(): number {
+    return this.queue.size + this.heldLive + this.retrying.size;
+  }
+
+  /** Resolves when nothing is running, queued, held or waiting to retry. */
+  onIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  protected commonMetrics(running: number): PoolMetrics {
+    const c = this.counters;
+    return {
+      submitted: c.submitted,
+      completed: c.completed,
+      failed: c.failed,
+      retried: c.retried,
+      timedOut: c.timedOut,
+      aborted: c.aborted,
+      running,
+      queued: this.pendingCount,
+      ...(this.waitLatency ? { waitTime: this.waitLatency.summary() } : {}),
+      ...(this.runLatency ? { runTime: this.runLatency.summary() } : {}),
+    };
+  }
+
+  protected submitJob(job: J): void {
+    if (this.closing) return this.refuse(job, this.destroyed ? new PoolDestroyedError() : new PoolClosedError());
+    if (job.signal) {
+      if (job.signal.aborted) {
+        this.counters.aborted++;
+        return this.refuse(job, new AbortError(job.signal.reason));
+      }
+      const signal = job.signal;
+      job.onAbort = () => this.abortJob(job, new AbortError(signal.reason));
+      signal.addEventListener('abort', job.onAbort, { once: true });
+    }
+    if (this.trackLatency) job.submittedAt = performance.now();
+    if (this.canStartNow()) return this.startJob(job);
+    if (this.queue.size >= this.maxQueue) {
+      if (this.whenFull === 'reject') return this.refuse(job, new QueueFullError(this.maxQueue));
+      job.state = HELD;
+      this.held.push(job);
+      this.heldLive++;
+      return;
+    }
+    this.enqueue(job);
+    this.pump();
+  }
+
+  protected enqueue(job: J): void {
+    job.state = QUEUED;
+    if (this.aging) job.queuedAt = performance.now();
+    this.queue.pushJob(job);
+  }
+
+  private abortJob(job: J, error: AbortError): void {
+    switch (job.state) {
+      case QUEUED:
+        this.queue.cancel(job);
+        break;
+      case HELD:
+        job.cancelled = true;
+        this.heldLive--;
+        break;
+      case RETRY_WAIT:
+        this.retrying.delete(job);
+        break;
+      case RUNNING:
+        this.detachRunning(job, error);
+        break;
+      default:
+        return;
+    }
+    this.counters.aborted++;
+    this.settleJob(job, error);
+    this.pump();
+  }
+
+  /** A try failed: retry it after its backoff if its policy allows, otherwise settle it with the error. */
+  protected fail(job: J, error: unknown, timedOut: boolean): void {
+    const policy = job.retry;
+    if (policy && !this.destroyed && shouldRetry(policy, error, job.attempt, timedOut)) {
+      this.counters.retried++;
+      job.attempt++;
+      job.state = RETRY_WAIT;
+      this.retrying.add(job);
+      job.timer = setTimeout(() => {
+        job.timer = null;
+        this.retrying.delete(job);
+        if (this.canStartNow()) this.startJob(job);
+        else this.enqueue(job);
+        this.pump();
+      }, retryDelay(policy, job.attempt - 1, error));
+      return;
+    }
+    this.settleJob(job, error);
+  }
+
+  protected settleJob(job: J, error: unknown, value?: unknown): void {
+    if (job.state === DONE) return;
+    job.state = DONE;
+    if (job.timer) {
+      clearTimeout(job.timer);
+      job.timer = null;
+    }
+    if (job.onAbort) {
+      job.signal!.removeEventListener('abort', job.onAbort);
+      job.onAbort = null;
+    }
+    this.settle(job.arg, job.callback, error, value);
+  }
+
+  /** The one place a task's outcome is counted and delivered. */
+  protected settle(arg: unknown, callback: AnyCallback, error: unknown, value?: unknown): void {
+    try {
+      if (error === undefined) {
+        this.counters.completed++;
+        this.onResult?.(value as R, arg as A);
+      } else {
+        this.counters.failed++;
+        this.onError?.(error, arg as A);
+      }
+    } catch (thrown) {
+      rethrowLater(thrown);
+    }
+    try {
+      callback(error, value, arg);
+    } catch (thrown) {
+      rethrowLater(thrown);
+    }
+  }
+
+  /** Rejects a task that never entered the pool, asynchronously, as a promise rejection would. */
+  private refuse(job: J, error: Error): void {
+    job.state = REFUSED;
+    queueMicrotask(() => this.settleJob(job, error));
+  }
+
+  protected hasHeld(): boolean {
+    return this.heldHead < this.held.length;
+  }
+
+  /** Moves held submissions into the queue while there is room (all of them once closing). True if any moved. */
+  protected moveHeld(): boolean {
+    let moved = false;
+    while (this.heldHead < this.held.length && (this.queue.size < this.maxQueue || this.closing)) {
+      const job = this.held[this.heldHead++]!;
+      if (!job.cancelled) {
+        this.heldLive--;
+        this.enqueue(job);
+        moved = true;
+      }
+    }
+    if (this.heldHead === this.held.length) {
+      this.held = [];
+      this.heldHead = 0;
+    }
+    return moved;
+  }
+
+  /** Settles every task that waits (queued, held, retrying) with `error`; plain tasks through `settlePlain`. */
+  protected rejectWaiting(error: Error, isJob: (value: unknown) => value is J): void {
+    this.queue.drain((a, b, c) => (isJob(a) ? this.settleJob(a, error) : this.settle(b, c as AnyCallback, error)));
+    for (const job of this.held.splice(this.heldHead)) if (!job.cancelled) this.settleJob(job, error);
+    this.heldHead = this.heldLive = 0;
+    for (const job of this.retrying) this.settleJob(job, error);
+    this.retrying.clear();
+  }
+
+  protected isIdle(): boolean {
+    return this.runningCount === 0 && this.pendingCount === 0;
+  }
+
+  protected checkIdle(): void {
+    if (this.idleWaiters.length > 0 && this.isIdle()) this.notifyIdle();
+  }
+
+  protected notifyIdle(): void {
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
