@@ -24,6 +24,8 @@ export interface Scenario {
   runs: number;
   /** Per child process, setup to teardown; the child is killed past it. */
   timeLimitSeconds: number;
+  /** Fraction of tasks that may fail before a run counts as errored. Default 0: any failure errs the run. */
+  errorTolerance?: number;
 }
 
 export interface ValidatedScenario {
@@ -34,7 +36,7 @@ export interface ValidatedScenario {
 
 const TOP_FIELDS = [
   'schemaVersion', 'id', 'description', 'workload', 'tasks', 'concurrency', 'threads', 'producer', 'warmup', 'runs',
-  'timeLimitSeconds',
+  'timeLimitSeconds', 'errorTolerance',
 ] as const;
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -120,6 +122,11 @@ function readProducer(r: FieldReader, file: string, value: unknown, concurrency:
   }
 }
 
+function readFraction(file: string, value: unknown): number {
+  if (typeof value === 'number' && value >= 0 && value <= 1) return value;
+  throw errors.invalidField(file, 'errorTolerance', value, 'a number from 0 to 1 (the fraction of tasks allowed to fail)');
+}
+
 function readThreads(file: string, value: unknown): number | 'auto' {
   if (value === 'auto') return 'auto';
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1024) return value;
@@ -147,6 +154,7 @@ export function validateScenario(value: unknown, file: string): ValidatedScenari
   };
   const runs = r.integer(top.runs, 'runs', 1);
   const timeLimitSeconds = r.positiveNumber(top.timeLimitSeconds, 'timeLimitSeconds');
+  const errorTolerance = top.errorTolerance === undefined ? undefined : readFraction(file, top.errorTolerance);
 
   const notes: string[] = [];
   if (concurrency > tasks) {
@@ -154,6 +162,7 @@ export function validateScenario(value: unknown, file: string): ValidatedScenari
   }
   const scenario: Scenario = {
     schemaVersion: 1, id, description, workload, tasks, concurrency, threads, producer, warmup, runs, timeLimitSeconds,
+    ...(errorTolerance === undefined ? {} : { errorTolerance }),
   };
   return { scenario, notes };
 }

@@ -2,10 +2,14 @@
 import type { Applied, RunPlan } from '../impls/types.js';
 import type { Tally } from './producer.js';
 
-export function tallyProblems(tally: Tally, label = ''): string[] {
+/** `errorTolerance`: the fraction of tasks allowed to fail (the scenario's; 0 unless it says otherwise). */
+export function tallyProblems(tally: Tally, label = '', errorTolerance = 0): string[] {
   const problems: string[] = [];
   const of = `of ${tally.tasks}${label}`;
-  if (tally.failed > 0) problems.push(`${tally.failed} ${of} tasks failed (first: ${tally.firstError ?? 'no message'})`);
+  if (tally.failed > errorTolerance * tally.tasks) {
+    const allowed = errorTolerance > 0 ? `, above the scenario's errorTolerance of ${errorTolerance * 100} %` : '';
+    problems.push(`${tally.failed} ${of} tasks failed${allowed} (first: ${tally.firstError ?? 'no message'})`);
+  }
   if (tally.lost > 0) problems.push(`${tally.lost} ${of} tasks were lost (never completed)`);
   if (tally.duplicated > 0) problems.push(`${tally.duplicated} completions ${label ? `${label.trim()} ` : ''}were duplicated`);
   if (tally.mismatched > 0) problems.push(`${tally.mismatched} ${of} results belonged to another task`);

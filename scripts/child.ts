@@ -1,7 +1,7 @@
 // Spawns one measured child, enforces its time limit, and turns every way it can end into a reply or a reason.
 import { fork } from 'node:child_process';
 import { compiledFile } from './paths.js';
-import type { ChildReply, ChildRequest } from './protocol.js';
+import type { ChildProgress, ChildReply, ChildRequest } from './protocol.js';
 
 export interface ChildOutcome {
   reply: ChildReply;
@@ -25,13 +25,15 @@ export function runChild(request: ChildRequest, timeLimitSeconds: number, heapLi
     });
     let stderr = '';
     let reply: ChildReply | undefined;
+    let progress: ChildProgress | undefined;
     let timedOut = false;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
     });
-    child.on('message', (message: ChildReply) => {
-      reply ??= message;
+    child.on('message', (message: ChildReply | ChildProgress) => {
+      if (message.type === 'progress') progress = message;
+      else reply ??= message;
     });
     const timer = setTimeout(() => {
       timedOut = true;
@@ -45,7 +47,10 @@ export function runChild(request: ChildRequest, timeLimitSeconds: number, heapLi
       const elapsedMs = performance.now() - started;
       let outcome: ChildReply;
       if (timedOut) {
-        outcome = { type: 'failed', reason: `timed out after ${timeLimitSeconds} s (the scenario's timeLimitSeconds)` };
+        const got = progress
+          ? `; by then ${progress.settled} of ${progress.tasks} tasks had settled in the ${progress.phase}`
+          : '; it had reported no progress';
+        outcome = { type: 'failed', reason: `timed out after ${timeLimitSeconds} s (the scenario's timeLimitSeconds)${got}` };
       } else if (reply) {
         outcome = reply;
       } else if (/heap out of memory|Allocation failed/i.test(stderr)) {

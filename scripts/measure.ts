@@ -1,7 +1,8 @@
 // Runs inside the measured child: setup, untimed warm-up, one timed run with memory/GC/CPU sampling, teardown.
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { PoolAdapter, RunPlan, Applied } from '../impls/types.js';
-import { produce, type Tally } from './producer.js';
+import { produce, type Progress, type Tally } from './producer.js';
+import type { ChildProgress } from './protocol.js';
 
 export interface MemoryPoint {
   /** ms since the timed run started */
@@ -71,6 +72,39 @@ async function phase<T>(name: PhaseError['phase'], work: () => Promise<T>): Prom
   }
 }
 
+export const HEARTBEAT_MS = 1000;
+
+/** What the child is doing right now; read by run-one when the event loop empties before the run ends. */
+export const liveStatus: { phase: ChildProgress['phase'] | 'idle'; progress: Progress; tasks: number } = {
+  phase: 'idle',
+  progress: { settled: 0 },
+  tasks: 0,
+};
+
+/** Runs the producer while posting progress to the parent (when there is one) every HEARTBEAT_MS. */
+async function produceWithHeartbeat(
+  session: Awaited<ReturnType<PoolAdapter['setup']>>,
+  tasks: number,
+  plan: RunPlan,
+  phase: ChildProgress['phase'],
+): Promise<Tally> {
+  const progress: Progress = { settled: 0 };
+  liveStatus.phase = phase;
+  liveStatus.progress = progress;
+  liveStatus.tasks = tasks;
+  const send = process.send?.bind(process);
+  const heartbeat = send
+    ? setInterval(() => send({ type: 'progress', phase, settled: progress.settled, tasks } satisfies ChildProgress), HEARTBEAT_MS)
+    : undefined;
+  heartbeat?.unref();
+  try {
+    return await produce(session, tasks, plan.scenario.producer, progress);
+  } finally {
+    clearInterval(heartbeat);
+    liveStatus.phase = 'idle';
+  }
+}
+
 export async function measureOnce(adapter: PoolAdapter, plan: RunPlan): Promise<MeasuredRun> {
   const { scenario } = plan;
   const setupStart = performance.now();
@@ -80,7 +114,7 @@ export async function measureOnce(adapter: PoolAdapter, plan: RunPlan): Promise<
   const warmupStart = performance.now();
   let warmupTally: Tally | undefined;
   for (let pass = 0; pass < scenario.warmup.passes && scenario.warmup.tasks > 0; pass++) {
-    warmupTally = await phase('warm-up', () => produce(session, scenario.warmup.tasks, scenario.producer));
+    warmupTally = await phase('warm-up', () => produceWithHeartbeat(session, scenario.warmup.tasks, plan, 'warm-up'));
   }
   const warmupMs = performance.now() - warmupStart;
 
@@ -111,7 +145,7 @@ export async function measureOnce(adapter: PoolAdapter, plan: RunPlan): Promise<
   const cpuBefore = process.cpuUsage();
   t0 = performance.now();
   sample();
-  const tally = await phase('run', () => produce(session, scenario.tasks, scenario.producer));
+  const tally = await phase('run', () => produceWithHeartbeat(session, scenario.tasks, plan, 'run'));
   const cpu = process.cpuUsage(cpuBefore);
   sample();
   clearInterval(sampler);

@@ -30,11 +30,16 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** Live counts, read by the child's heartbeat so a killed run can still say how far it got. */
+export interface Progress {
+  settled: number;
+}
+
 /**
  * Submits ids 0..tasks-1 to the session. 'upfront' submits all at once; 'window' keeps at most `outstanding`
  * submitted-but-unsettled. Resolves once every id has settled (or as many completion calls as tasks arrived).
  */
-export function produce(session: AdapterSession, tasks: number, producer: Producer): Promise<Tally> {
+export function produce(session: AdapterSession, tasks: number, producer: Producer, progress?: Progress): Promise<Tally> {
   const state = new Uint8Array(tasks);
   const limit = producer.style === 'window' ? producer.outstanding : tasks;
   let nextId = 0;
@@ -73,6 +78,7 @@ export function produce(session: AdapterSession, tasks: number, producer: Produc
     };
     const done = (id: number, error: unknown, result?: number): void => {
       calls++;
+      if (progress) progress.settled = calls;
       if (!(id >= 0 && id < tasks) || state[id] !== UNSETTLED) {
         duplicated++;
       } else if (error !== null && error !== undefined) {

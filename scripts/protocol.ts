@@ -14,3 +14,11 @@ export interface ChildRequest {
 export type ChildReply =
   | { type: 'measured'; applied: Applied; sample: RunSample }
   | { type: 'failed'; reason: string };
+
+/** Sent about once a second while tasks run, so a run killed for its time limit can say how far it got. */
+export interface ChildProgress {
+  type: 'progress';
+  phase: 'warm-up' | 'run';
+  settled: number;
+  tasks: number;
+}

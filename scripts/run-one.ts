@@ -3,7 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { registry, isImplementationName } from '../impls/registry.js';
 import type { PoolAdapter } from '../impls/types.js';
-import { measureOnce } from './measure.js';
+import { liveStatus, measureOnce } from './measure.js';
 import type { ChildReply, ChildRequest } from './protocol.js';
 
 function reply(message: ChildReply): Promise<void> {
@@ -30,6 +30,18 @@ async function fail(error: unknown): Promise<never> {
 }
 
 process.on('uncaughtException', (error) => void fail(error));
+// Nothing left to wake the child while tasks are outstanding: their completions will never come.
+process.on('beforeExit', () => {
+  if (liveStatus.phase === 'idle') return;
+  const { settled } = liveStatus.progress;
+  const missing = liveStatus.tasks - settled;
+  void fail(
+    new Error(
+      `the event loop went idle with ${settled} of ${liveStatus.tasks} tasks settled in the ${liveStatus.phase}: ` +
+        `${missing} completion${missing === 1 ? '' : 's'} never came (lost)`,
+    ),
+  );
+});
 process.on('unhandledRejection', (error) => void fail(error));
 
 process.once('message', (request: ChildRequest) => {

@@ -118,8 +118,8 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
       if (reply.type === 'measured') {
         const { applied, sample } = reply;
         const problems = [
-          ...tallyProblems(sample.tally),
-          ...(sample.warmupTally ? tallyProblems(sample.warmupTally, ' in warm-up') : []),
+          ...tallyProblems(sample.tally, '', scenario.errorTolerance),
+          ...(sample.warmupTally ? tallyProblems(sample.warmupTally, ' in warm-up', scenario.errorTolerance) : []),
           ...appliedProblems(applied, plan, sample.tally.peakRunning),
         ];
         record = { runIndex: run, state: 'measured', applied, sample, problems };

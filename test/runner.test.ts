@@ -63,7 +63,9 @@ describe('runBench with misbehaving adapters', () => {
     expect(reason('misreportsConcurrency')).toBe(
       "2 of 2 runs failed; run 1: applied concurrency 5 differs from the scenario's 4; 16 tasks ran at once, above the applied limit 5",
     );
-    expect(reason('hangs')).toBe("2 of 2 runs failed; run 1: timed out after 8 s (the scenario's timeLimitSeconds)");
+    expect(reason('hangs')).toBe(
+      "2 of 2 runs failed; run 1: timed out after 8 s (the scenario's timeLimitSeconds); by then 0 of 20 tasks had settled in the warm-up",
+    );
   }, 120_000);
 
   it('writes a results file that reads back identical', () => {

@@ -93,6 +93,13 @@ describe('scenario validation names the field, the value and what is allowed', (
     expect(invalid({ threads: 'many' })).toThrow('threads is "many"; allowed: "auto" or an integer from 1 to 1024');
   });
 
+  it('rejects an errorTolerance outside 0…1', () => {
+    expect(invalid({ errorTolerance: 5 })).toThrow(
+      'tiny.json: errorTolerance is 5; allowed: a number from 0 to 1 (the fraction of tasks allowed to fail)',
+    );
+    expect(validateScenario(validScenarioJson({ errorTolerance: 0.05 }), 'tiny.json').scenario.errorTolerance).toBe(0.05);
+  });
+
   it('allows concurrency above tasks but states it', () => {
     const { notes } = validateScenario(validScenarioJson({ tasks: 3, producer: { style: 'upfront' } }), 'tiny.json');
     expect(notes).toEqual(['tiny.json: concurrency 4 is above tasks 3; at most 3 tasks can ever be in flight']);
