@@ -44,6 +44,7 @@ function progressPrinter(): (event: ProgressEvent) => void {
       const draw = () => process.stderr.write(`\r${head} … ${((Date.now() - started) / 1000).toFixed(0)} s\x1b[K`);
       draw();
       ticker = setInterval(draw, 1000);
+      ticker.unref();
       return;
     }
     clearInterval(ticker);
@@ -67,11 +68,20 @@ async function main(args: BenchArgs): Promise<void> {
   }
   const names = args.impls.length ? [...new Set(args.impls)] : implementationNames;
   for (const note of notes) process.stderr.write(`note: ${note}\n`);
+  // Ctrl-C or a TERM: stop the running child, keep what was measured, write it marked partial, exit 128 + signal.
+  const interruption = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => () => {
+    process.stderr.write(`\n${name}: stopping; the results measured so far will be written as partial\n`);
+    interruption.abort(name);
+  };
+  process.once('SIGINT', onSignal('SIGINT'));
+  process.once('SIGTERM', onSignal('SIGTERM'));
   const results = await runBench({
     scenario,
     contenders: names.map((name) => ({ adapter: registry[name as keyof typeof registry] })),
     runs: args.runs ?? scenario.runs,
     onProgress: progressPrinter(),
+    signal: interruption.signal,
   });
   const dir = args.resultsDir ?? defaultResultsDir;
   const file = writeResultsFile(dir, results);
@@ -85,6 +95,7 @@ async function main(args: BenchArgs): Promise<void> {
   } catch (error) {
     process.stderr.write(`warning: report not written: ${(error as Error).message}\n`);
   }
+  if (interruption.signal.aborted) process.exitCode = interruption.signal.reason === 'SIGTERM' ? 143 : 130;
 }
 
 await runCli(() => main(parseBenchArgs(process.argv.slice(2))));

@@ -15,7 +15,12 @@ function lastLine(text: string): string {
   return lines[lines.length - 1] ?? '';
 }
 
-export function runChild(request: ChildRequest, timeLimitSeconds: number, heapLimitMB: number): Promise<ChildOutcome> {
+export function runChild(
+  request: ChildRequest,
+  timeLimitSeconds: number,
+  heapLimitMB: number,
+  signal?: AbortSignal,
+): Promise<ChildOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = fork(compiledFile('scripts', 'run-one.js'), [], {
@@ -39,11 +44,17 @@ export function runChild(request: ChildRequest, timeLimitSeconds: number, heapLi
       timedOut = true;
       child.kill('SIGKILL');
     }, timeLimitSeconds * 1000);
+    // Interrupted: the child (and with it every worker thread it started) goes at once.
+    const interrupt = (): void => {
+      child.kill('SIGKILL');
+    };
+    signal?.addEventListener('abort', interrupt, { once: true });
     child.once('error', (error) => {
       reply ??= { type: 'failed', reason: `could not start the child: ${error.message}` };
     });
-    child.once('exit', (code, signal) => {
+    child.once('exit', (code, exitSignal) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', interrupt);
       const elapsedMs = performance.now() - started;
       let outcome: ChildReply;
       if (timedOut) {
@@ -55,8 +66,10 @@ export function runChild(request: ChildRequest, timeLimitSeconds: number, heapLi
         outcome = reply;
       } else if (/heap out of memory|Allocation failed/i.test(stderr)) {
         outcome = { type: 'failed', reason: `out of memory at the child heap limit of ${heapLimitMB} MB` };
-      } else if (signal) {
-        outcome = { type: 'failed', reason: `killed by ${signal}` };
+      } else if (signal?.aborted) {
+        outcome = { type: 'failed', reason: `interrupted (${String(signal.reason)})` };
+      } else if (exitSignal) {
+        outcome = { type: 'failed', reason: `killed by ${exitSignal}` };
       } else {
         const detail = lastLine(stderr);
         outcome = { type: 'failed', reason: `exited with code ${code} before replying${detail ? `: ${detail}` : ''}` };

@@ -98,6 +98,7 @@ function headerLines(results: ResultsFile): string[] {
   const { scenario, env, ideal } = results;
   const sha = env.gitSha ? `${env.gitSha.slice(0, 7)}${env.gitDirty ? '+dirty' : ''}` : 'no git';
   return [
+    ...(results.partial ? [`PARTIAL RESULTS: ${results.partial.reason}`] : []),
     `scenario ${scenario.id}: ${scenario.description}`,
     `ideal ${ideal ? `${seconds(ideal.ms)} s = ${ideal.basis}` : 'none (no physical floor for this workload)'}; ${results.runsPerImplementation} measured runs each, fresh process per run`,
     `${env.cpuModel}, ${env.availableParallelism} cores, Node ${env.node}, ${sha}, ${results.createdAt}`,

@@ -52,6 +52,8 @@ export interface ResultsFile {
   ideal: Ideal | null;
   env: Environment;
   implementations: ImplementationResult[];
+  /** Present when the invocation was interrupted: what was measured before it stopped, and why it stopped. */
+  partial?: { reason: string };
 }
 
 /** JSON has no Infinity: library options such as maxQueue: Infinity are written as the string "Infinity". */

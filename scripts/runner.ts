@@ -27,6 +27,8 @@ export interface BenchOptions {
   runs: number;
   childHeapLimitMB?: number;
   onProgress?: (event: ProgressEvent) => void;
+  /** Aborting stops the run: the running child is killed, nothing new starts, and the results come back partial. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_CHILD_HEAP_LIMIT_MB = 8192;
@@ -104,8 +106,10 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
   const records = new Map<string, RunRecord[]>(runnable.map((c) => [c.adapter.name, []]));
   const steps = runnable.length * runs;
   let step = 0;
-  for (let run = 0; run < runs; run++) {
+  const signal = options.signal;
+  runs: for (let run = 0; run < runs; run++) {
     for (const contender of rotatedOrder(runnable, run)) {
+      if (signal?.aborted) break runs;
       const name = contender.adapter.name;
       step++;
       options.onProgress?.({ type: 'start', name, run: run + 1, runs, step, steps });
@@ -113,7 +117,10 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
         { scenario, implementation: name, threads, ...(contender.module ? { adapterModule: contender.module } : {}) },
         scenario.timeLimitSeconds,
         heapLimitMB,
+        signal,
       );
+      // An interrupted run says nothing about the implementation: it is dropped, not recorded as a failure.
+      if (signal?.aborted) break runs;
       let record: RunRecord;
       if (reply.type === 'measured') {
         const { applied, sample } = reply;
@@ -138,8 +145,24 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
     }
   }
 
-  const implementations = options.contenders.map(
-    (c) => skipped.get(c.adapter.name) ?? assemble(c, records.get(c.adapter.name) ?? []),
-  );
-  return { schemaVersion: RESULTS_SCHEMA_VERSION, createdAt, scenario, runsPerImplementation: runs, ideal, env, implementations };
+  const interrupted = signal?.aborted ? `interrupted by ${String(signal.reason ?? 'abort')} after ${step - 1} of ${steps} runs` : null;
+  const implementations = options.contenders.map((c): ImplementationResult => {
+    const done = records.get(c.adapter.name) ?? [];
+    const skip = skipped.get(c.adapter.name);
+    if (skip) return skip;
+    if (interrupted && done.length === 0) {
+      return {
+        name: c.adapter.name,
+        version: c.adapter.packageName ? installedVersion(c.adapter.packageName) : null,
+        kind: c.adapter.kind,
+        state: 'skipped',
+        reason: `not run: the benchmark was ${interrupted}`,
+      };
+    }
+    return assemble(c, done);
+  });
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION, createdAt, scenario, runsPerImplementation: runs, ideal, env, implementations,
+    ...(interrupted ? { partial: { reason: interrupted } } : {}),
+  };
 }
