@@ -28,18 +28,19 @@ const spec: fc.Arbitrary<Spec> = fc.record({
 });
 
 describe('AsyncPool under random workloads', () => {
-  it('settles every task exactly once, keeps priority order, and leaves nothing behind', async () => {
+  it('settles every task exactly once, keeps priority order across resizes, and leaves nothing behind', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(spec, { minLength: 1, maxLength: 40 }),
         fc.integer({ min: 1, max: 4 }),
         fc.option(fc.nat(), { nil: undefined }),
-        async (specs, concurrency, closeAtRaw) => {
+        fc.array(fc.record({ at: fc.nat(), to: fc.integer({ min: 1, max: 4 }) }), { maxLength: 4 }),
+        async (specs, concurrency, closeAtRaw, resizes) => {
           const timers = trackTimers();
           const pool = new AsyncPool<number, number>({ concurrency });
           const closeAt = closeAtRaw === undefined ? undefined : closeAtRaw % specs.length;
           const settled = new Array<number>(specs.length).fill(0);
-          const state = new Array<'waiting' | 'started' | 'settled'>(specs.length).fill('waiting');
+          const state = new Array<'waiting' | 'started' | 'settled' | 'refused'>(specs.length).fill('waiting');
           const violations: string[] = [];
           let closed: Promise<void> | undefined;
           let submitted = 0;
@@ -63,12 +64,14 @@ describe('AsyncPool under random workloads', () => {
           };
           const callback = (_error: unknown, _result: number | undefined, i: number) => {
             settled[i]!++;
-            state[i] = 'settled';
+            if (state[i] !== 'refused') state[i] = 'settled';
           };
 
           for (let i = 0; i < specs.length; i++) {
+            for (const r of resizes) if (r.at % specs.length === i) pool.setConcurrency(r.to);
             if (i === closeAt) closed = pool.close();
             const s = specs[i]!;
+            if (closed) state[i] = 'refused'; // submitted after close(): rejected, never queued
             const controller = s.abortAfterMs === undefined ? undefined : new AbortController();
             if (controller) realSetTimeout(() => controller.abort(), s.abortAfterMs);
             submitted = i + 1;
@@ -101,7 +104,7 @@ describe('AsyncPool under random workloads', () => {
 describe('ThreadPool under random workloads', () => {
   const filename = compiledFile('test', 'fixtures', 'thread-tasks.js');
 
-  it('settles every task exactly once and stops every thread on close', async () => {
+  it('settles every task exactly once across resizes and stops every thread on close', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -115,10 +118,14 @@ describe('ThreadPool under random workloads', () => {
         ),
         fc.integer({ min: 1, max: 2 }),
         fc.integer({ min: 1, max: 3 }),
-        async (specs, threads, perWorker) => {
+        fc.option(fc.record({ at: fc.nat(), perWorker: fc.integer({ min: 1, max: 3 }), maxThreads: fc.integer({ min: 1, max: 2 }) }), { nil: undefined }),
+        async (specs, threads, perWorker, resize) => {
           const pool = new ThreadPool<unknown, unknown>({ filename, minThreads: 1, maxThreads: threads, concurrentTasksPerWorker: perWorker });
           const settled = new Array<number>(specs.length).fill(0);
           specs.forEach((s, i) => {
+            if (resize && resize.at % specs.length === i) {
+              pool.setConcurrency({ concurrentTasksPerWorker: resize.perWorker, maxThreads: resize.maxThreads });
+            }
             const controller = s.abortAfterMs === undefined ? undefined : new AbortController();
             if (controller) realSetTimeout(() => controller.abort(), s.abortAfterMs);
             const arg = s.name === 'nap' ? 3 : s.name === 'record' ? `r${i}` : `e${i}`;
