@@ -355,12 +355,14 @@ describe('AsyncPool: priority', () => {
     expect(order).toEqual(['high-1', 'high-2', 'mid-1', 'mid-2', 'low-1']);
   });
 
-  it('with agingMs, a long-waiting low-priority task is not starved', async () => {
-    const pool = new AsyncPool<string, string>({ concurrency: 1, agingMs: 5 });
+  /**
+   * A stream of 20 priority-3 tasks, each submitting the next, plus one priority-0 task queued early.
+   * Without aging the low task would wait for the whole stream. Returns the start order.
+   */
+  async function starvationRun(pool: AsyncPool<string, string>): Promise<string[]> {
     const order: string[] = [];
     const all: Promise<string>[] = [];
     let highs = 0;
-    // Each high-priority task submits the next one, so without aging 'low' would wait for the whole stream.
     const high = async (name: string) => {
       order.push(name);
       if (++highs < 20) all.push(pool.submit(high, `high-${highs}`, { priority: 3 }));
@@ -371,6 +373,11 @@ describe('AsyncPool: priority', () => {
     all.push(pool.submit(async (name: string) => (order.push(name), name), 'low', { priority: 0 }));
     while (highs < 20 || pool.runningCount + pool.pendingCount > 0) await sleep(5);
     await Promise.all(all);
+    return order;
+  }
+
+  it('with agingMs, a long-waiting low-priority task is not starved', async () => {
+    const order = await starvationRun(new AsyncPool<string, string>({ concurrency: 1, agingMs: 5 }));
     expect(order).toHaveLength(21);
     // 'low' needs 3 × 5 ms of waiting to outrank a fresh priority-3 task: it runs mid-stream, not last.
     expect(order.indexOf('low')).toBeGreaterThan(1);
@@ -378,20 +385,7 @@ describe('AsyncPool: priority', () => {
   });
 
   it('without aging, the same stream runs the low-priority task last', async () => {
-    const pool = new AsyncPool<string, string>({ concurrency: 1 });
-    const order: string[] = [];
-    const all: Promise<string>[] = [];
-    let highs = 0;
-    const high = async (name: string) => {
-      order.push(name);
-      if (++highs < 20) all.push(pool.submit(high, `high-${highs}`, { priority: 3 }));
-      await sleep(2);
-      return name;
-    };
-    all.push(pool.submit(high, 'high-0', { priority: 3 }));
-    all.push(pool.submit(async (name: string) => (order.push(name), name), 'low', { priority: 0 }));
-    while (highs < 20 || pool.runningCount + pool.pendingCount > 0) await sleep(5);
-    await Promise.all(all);
+    const order = await starvationRun(new AsyncPool<string, string>({ concurrency: 1 }));
     expect(order.indexOf('low')).toBe(order.length - 1);
   });
 });

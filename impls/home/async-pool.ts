@@ -6,10 +6,10 @@
 //   (fn, arg, callback) and runs straight from a Slot. Only tasks with options get a Job;
 // - `run(fn, arg, callback)` hands `arg` back to the callback, so one callback serves every task;
 // - a context (AbortSignal + attempt) is built only for task functions that declare a second parameter.
-import { PoolDestroyedError, TimeoutError } from './errors.js';
+import { TimeoutError } from './errors.js';
 import type { PoolMetrics } from './metrics.js';
 import { checkInteger } from './options.js';
-import { CoreJob, PoolCore, RUNNING, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
+import { CoreJob, PoolCore, RUNNING, orderedMap, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
 import type { Triple } from './task-queue.js';
 
 export interface TaskContext {
@@ -133,17 +133,9 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
    * Runs fn over every item with at most `concurrency` in flight (and within the pool's own limit),
    * yielding results in input order. The first failure is thrown at its position.
    */
-  async *map<I extends A, T extends R>(items: Iterable<I>, fn: TaskFn<I, T>, options: { concurrency?: number } = {}): AsyncGenerator<T> {
+  map<I extends A, T extends R>(items: Iterable<I>, fn: TaskFn<I, T>, options: { concurrency?: number } = {}): AsyncGenerator<T> {
     const window = checkInteger('map concurrency', options.concurrency ?? this.limit, 1);
-    const inFlight: Promise<T>[] = [];
-    let head = 0;
-    for (const item of items) {
-      const promise = this.submit(fn as TaskFn<A, T>, item);
-      promise.catch(() => {}); // observed when yielded; never an unhandled rejection meanwhile
-      inFlight.push(promise);
-      if (inFlight.length - head >= window) yield await inFlight[head++]!;
-    }
-    while (head < inFlight.length) yield await inFlight[head++]!;
+    return orderedMap(items, window, (item) => this.submit(fn as TaskFn<A, T>, item));
   }
 
   /** Stops accepting tasks, lets queued and running ones finish, then resolves. */
@@ -155,10 +147,7 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
 
   /** Stops accepting tasks, rejects queued ones with PoolDestroyedError, aborts running ones, and resolves. */
   async destroy(): Promise<void> {
-    this.closing = true;
-    this.destroyed = true;
-    const error = new PoolDestroyedError();
-    this.rejectWaiting(error, isJob);
+    const error = this.beginDestroy(isJob);
     while (this.busySlots.length > 0) {
       const slot = this.busySlots[this.busySlots.length - 1]!;
       const { job, arg, callback, controller } = slot;

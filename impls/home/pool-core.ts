@@ -80,6 +80,22 @@ function rethrowLater(error: unknown): void {
   });
 }
 
+/**
+ * map() of both engines: submits one item at a time, keeps at most `window` results pending, and yields them in
+ * input order. A failed item throws at its position; the others are observed so none becomes an unhandled rejection.
+ */
+export async function* orderedMap<I, T>(items: Iterable<I>, window: number, submit: (item: I) => Promise<T>): AsyncGenerator<T> {
+  const inFlight: Promise<T>[] = [];
+  let head = 0;
+  for (const item of items) {
+    const promise = submit(item);
+    promise.catch(() => {});
+    inFlight.push(promise);
+    if (inFlight.length - head >= window) yield await inFlight[head++]!;
+  }
+  while (head < inFlight.length) yield await inFlight[head++]!;
+}
+
 export abstract class PoolCore<J extends CoreJob, A, R> {
   protected readonly maxQueue: number;
   protected readonly whenFull: 'reject' | 'wait';
@@ -311,6 +327,15 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     this.heldHead = this.heldLive = 0;
     for (const job of this.retrying) this.settleJob(job, error);
     this.retrying.clear();
+  }
+
+  /** First step of destroy() on either engine: refuse new work and reject everything that waits. */
+  protected beginDestroy(isJob: (value: unknown) => value is J): PoolDestroyedError {
+    this.closing = true;
+    this.destroyed = true;
+    const error = new PoolDestroyedError();
+    this.rejectWaiting(error, isJob);
+    return error;
   }
 
   protected isIdle(): boolean {

@@ -9,10 +9,10 @@ import { Worker, type TransferListItem } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PoolDestroyedError, TimeoutError, WorkerCrashError, optionErrors } from './errors.js';
+import { TimeoutError, WorkerCrashError, optionErrors } from './errors.js';
 import type { PoolMetrics } from './metrics.js';
 import { checkInteger, checkNonNegative } from './options.js';
-import { CoreJob, PoolCore, RUNNING as J_RUNNING, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
+import { CoreJob, PoolCore, RUNNING as J_RUNNING, orderedMap, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
 import type { Triple } from './task-queue.js';
 
 export type ThreadTaskCallback<A, R> = (error: unknown, result: R | undefined, arg: A) => void;
@@ -199,18 +199,10 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     this.submitJob(new Job(options?.name ?? DEFAULT_NAME, arg, callback, this.settingsFor(options), options?.transferList ?? null));
   }
 
-  async *map<I extends A, T extends R>(items: Iterable<I>, options: { concurrency?: number; name?: string } = {}): AsyncGenerator<T> {
+  map<I extends A, T extends R>(items: Iterable<I>, options: { concurrency?: number; name?: string } = {}): AsyncGenerator<T> {
     const window = checkInteger('map concurrency', options.concurrency ?? this.maxThreads * this.perWorker, 1);
     const taskOptions = options.name ? { name: options.name } : undefined;
-    const inFlight: Promise<T>[] = [];
-    let head = 0;
-    for (const item of items) {
-      const promise = this.submit<T>(item, taskOptions);
-      promise.catch(() => {});
-      inFlight.push(promise);
-      if (inFlight.length - head >= window) yield await inFlight[head++]!;
-    }
-    while (head < inFlight.length) yield await inFlight[head++]!;
+    return orderedMap(items, window, (item) => this.submit<T>(item, taskOptions));
   }
 
   /** Stops accepting, drains queued and running tasks, stops every thread, then resolves. */
@@ -223,10 +215,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
 
   /** Rejects queued and running tasks with PoolDestroyedError and terminates every thread. */
   async destroy(): Promise<void> {
-    this.closing = true;
-    this.destroyed = true;
-    const error = new PoolDestroyedError();
-    this.rejectWaiting(error, isJob);
+    const error = this.beginDestroy(isJob);
     for (let id = 0; id < this.idState.length; id++) {
       if (this.idState[id] === RUNNING) {
         const job = this.idJob[id];
