@@ -1,0 +1,93 @@
+// `pnpm gate --baseline <file|folder> --candidate <file>`: per implementation × metric, regressed / improved /
+// no change / inconclusive. Exit 1 on any regression, 0 otherwise, 2 on bad input.
+import { appendFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCli } from './cli.js';
+import { errors } from './errors.js';
+import { compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS } from './gate/compare.js';
+import { renderGateMarkdown, renderGateTable } from './gate/render.js';
+import { readResultsFile, type ResultsFile } from './results.js';
+
+const USAGE = `Usage: pnpm gate --baseline <results file or folder> --candidate <results file> [--impl <name>]...
+                 [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--markdown FILE]`;
+
+function fraction(flag: string, value: string | undefined, fallback: number, max = 1): number {
+  if (value === undefined) return fallback;
+  const x = Number(value);
+  if (!(x > 0 && x < max)) throw errors.invalidFlag(flag, value, `a number between 0 and ${max}`);
+  return x;
+}
+
+/** A file, or the newest results file for `scenario` under a folder (results/<scenario>/…). */
+export function resolveBaseline(path: string, scenario: string): ResultsFile {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw errors.missingBaseline(path, scenario);
+  }
+  if (stats.isFile()) return readResultsFile(path);
+  const folder = readdirSync(path).includes(scenario) ? join(path, scenario) : path;
+  const files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+  const candidates = files.map((f) => readResultsFile(join(folder, f))).filter((r) => r.scenario.id === scenario);
+  const newest = candidates.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+  if (!newest) throw errors.missingBaseline(path, scenario);
+  return newest;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        baseline: { type: 'string' },
+        candidate: { type: 'string' },
+        impl: { type: 'string', multiple: true },
+        alpha: { type: 'string' },
+        'time-threshold': { type: 'string' },
+        'heap-threshold': { type: 'string' },
+        markdown: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw errors.badArguments((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!values.candidate) throw errors.missingFlag('candidate', 'a results file written by pnpm bench');
+  if (!values.baseline) throw errors.missingFlag('baseline', 'a results file, or a folder of them (committed baselines live in results/baselines/)');
+  const candidate = readResultsFile(values.candidate);
+  const baseline = resolveBaseline(values.baseline, candidate.scenario.id);
+  const names = values.impl?.length
+    ? values.impl
+    : candidate.implementations.filter((i) => i.name.startsWith('home-') && i.state !== 'skipped').map((i) => i.name);
+  for (const name of names) {
+    for (const [side, file] of [['candidate', candidate], ['baseline', baseline]] as const) {
+      if (!file.implementations.some((i) => i.name === name)) {
+        throw errors.invalidFlag('impl', name, `an implementation present in the ${side} (${file.implementations.map((i) => i.name).join(', ')})`);
+      }
+    }
+  }
+  const rows = compare(baseline, candidate, {
+    implementations: names,
+    alpha: fraction('alpha', values.alpha, DEFAULT_ALPHA, 0.5),
+    thresholds: {
+      wallMs: fraction('time-threshold', values['time-threshold'], DEFAULT_THRESHOLDS.wallMs, 10),
+      heapPeakBytes: fraction('heap-threshold', values['heap-threshold'], DEFAULT_THRESHOLDS.heapPeakBytes, 10),
+    },
+  });
+  const sha = (r: ResultsFile) => r.env.gitSha?.slice(0, 7) ?? 'no git';
+  const title = `gate ${candidate.scenario.id}: candidate ${sha(candidate)} against baseline ${sha(baseline)}`;
+  process.stdout.write(`${renderGateTable(rows, title)}\n`);
+  const markdown = `${renderGateMarkdown(rows, title)}\n`;
+  if (values.markdown) writeFileSync(values.markdown, markdown);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+  if (rows.some((r) => r.verdict === 'regressed')) process.exitCode = 1;
+}
+
+await runCli(() => main(process.argv.slice(2)));

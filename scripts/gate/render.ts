@@ -1,0 +1,49 @@
+// The gate's verdict table, for a terminal and as Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY.
+import type { GateMetric, GateRow } from './compare.js';
+
+const METRIC_LABEL: Record<GateMetric, string> = { wallMs: 'wall time', heapPeakBytes: 'peak heap' };
+const HEADER = ['implementation', 'metric', 'baseline median', 'candidate median', 'change', 'p', 'n', 'verdict', 'why'];
+
+function value(metric: GateMetric, x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  return metric === 'wallMs' ? `${(x / 1000).toFixed(3)} s` : `${(x / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function cells(row: GateRow): string[] {
+  return [
+    row.implementation,
+    METRIC_LABEL[row.metric],
+    value(row.metric, row.baselineMedian),
+    value(row.metric, row.candidateMedian),
+    Number.isFinite(row.change) && row.nBaseline > 0 && row.nCandidate > 0 ? `${row.change >= 0 ? '+' : ''}${(row.change * 100).toFixed(1)} %` : '—',
+    row.p === null ? '—' : row.p.toFixed(3),
+    `${row.nBaseline} vs ${row.nCandidate}`,
+    row.verdict,
+    row.why,
+  ];
+}
+
+export function summaryLine(rows: readonly GateRow[]): string {
+  const count = (v: GateRow['verdict']) => rows.filter((r) => r.verdict === v).length;
+  const regressed = count('regressed');
+  return `${regressed ? `REGRESSED: ${regressed}` : 'no regression'}; improved ${count('improved')}, no change ${count('no change')}, inconclusive ${count('inconclusive')}`;
+}
+
+export function renderGateTable(rows: readonly GateRow[], title: string): string {
+  const body = rows.map(cells);
+  const widths = HEADER.map((h, c) => Math.max(h.length, ...body.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  return [title, '', line(HEADER), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line), '', summaryLine(rows)].join('\n');
+}
+
+export function renderGateMarkdown(rows: readonly GateRow[], title: string): string {
+  return [
+    `### ${title}`,
+    '',
+    `**${summaryLine(rows)}**`,
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map(() => ' --- ').join('|')}|`,
+    ...rows.map((r) => `| ${cells(r).map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
+  ].join('\n');
+}

@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compare, judge } from '../scripts/gate/compare.js';
+import { mannWhitney, smallestP } from '../scripts/gate/mann-whitney.js';
+import { projectRoot } from '../scripts/paths.js';
+import type { ResultsFile, RunRecord } from '../scripts/results.js';
+import { tempDir, tinyScenario } from './helpers.js';
+
+describe('mannWhitney', () => {
+  it('gives the exact two-sided p for separated samples: 2 / C(10, 5)', () => {
+    expect(mannWhitney([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])).toEqual({ u: 0, p: 2 / 252, method: 'exact' });
+  });
+
+  it('matches the textbook example (U = 3, exact p = 1/9)', () => {
+    const r = mannWhitney([19, 22, 16, 29, 24], [20, 11, 17, 12]);
+    expect(r.u).toBe(3);
+    expect(r.p).toBeCloseTo(0.1111, 4);
+  });
+
+  it('falls back to the normal approximation with ties, and finds no difference in identical samples', () => {
+    const r = mannWhitney([5, 5, 5, 5], [5, 5, 5, 5]);
+    expect(r).toMatchObject({ method: 'normal', p: 1 });
+  });
+
+  it('knows when significance is out of reach', () => {
+    expect(smallestP(3, 3)).toBeCloseTo(0.1, 10);
+    expect(smallestP(4, 4)).toBeCloseTo(2 / 70, 10);
+  });
+});
+
+describe('judge', () => {
+  const base = [100, 102, 98, 101, 99, 100];
+  it('regressed: significant and beyond the threshold', () => {
+    expect(judge(base, [125, 127, 123, 126, 124, 125], 0.1)).toMatchObject({ verdict: 'regressed' });
+  });
+  it('improved: significant and beyond the threshold the other way', () => {
+    expect(judge(base, [80, 82, 78, 81, 79, 80], 0.1)).toMatchObject({ verdict: 'improved' });
+  });
+  it('no change: significant but within the threshold', () => {
+    expect(judge(base, [105, 107, 103, 106, 104, 105], 0.1)).toMatchObject({ verdict: 'no change' });
+  });
+  it('inconclusive: a big median move that the test cannot call real', () => {
+    expect(judge(base, [60, 140, 130, 70, 135, 145], 0.1)).toMatchObject({ verdict: 'inconclusive' });
+  });
+  it('inconclusive: too few runs to ever reach α', () => {
+    expect(judge([100, 101, 99], [150, 151, 149], 0.1).why).toMatch(/^too few samples \(3 vs 3\)/);
+  });
+});
+
+function resultsWith(name: string, walls: number[], heaps: number[], sha: string): ResultsFile {
+  const runs: RunRecord[] = walls.map((wallMs, i) => ({
+    runIndex: i,
+    state: 'measured',
+    applied: { concurrency: 4, threads: 0, options: {} },
+    problems: [],
+    sample: { wallMs, heapPeakBytes: heaps[i]! } as RunRecord extends { sample: infer S } ? S : never,
+  }));
+  return {
+    schemaVersion: 1, createdAt: `2026-01-0${sha === 'aaaaaaa' ? 1 : 2}T00:00:00.000Z`, scenario: tinyScenario({ id: 'gate' }),
+    runsPerImplementation: walls.length, ideal: null,
+    env: { gitSha: sha } as ResultsFile['env'],
+    implementations: [{ name, version: null, kind: 'in-thread', state: 'completed', applied: runs[0]!.state === 'measured' ? runs[0]!.applied : ({} as never), runs, summary: {} as never }],
+  };
+}
+
+describe('compare', () => {
+  it('judges each implementation on wall time and peak heap with their own thresholds', () => {
+    const baseline = resultsWith('home-async', [100, 101, 99, 100, 102, 98], [10, 10.1, 9.9, 10, 10.2, 9.8], 'aaaaaaa');
+    const candidate = resultsWith('home-async', [130, 131, 129, 130, 132, 128], [11.5, 11.6, 11.4, 11.5, 11.7, 11.3], 'bbbbbbb');
+    const rows = compare(baseline, candidate, { implementations: ['home-async'] });
+    expect(rows.map((r) => [r.metric, r.verdict])).toEqual([
+      ['wallMs', 'regressed'],
+      ['heapPeakBytes', 'no change'], // +15 % is real but within the 20 % heap threshold
+    ]);
+  });
+});
+
+describe('pnpm gate', () => {
+  const gate = (...args: string[]) =>
+    spawnSync(process.execPath, [join(projectRoot, 'dist', 'scripts', 'gate.js'), ...args], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+  const dir = tempDir();
+  const write = (name: string, r: ResultsFile) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(r));
+    return file;
+  };
+  const baseline = write('base.json', resultsWith('home-async', [100, 101, 99, 100, 102, 98], [10, 10, 10, 10, 10, 10], 'aaaaaaa'));
+
+  it('exits 1 on a regression and writes the Markdown summary', () => {
+    const candidate = write('slow.json', resultsWith('home-async', [130, 131, 129, 130, 132, 128], [10, 10, 10, 10, 10, 10], 'bbbbbbb'));
+    const md = join(dir, 'summary.md');
+    const r = gate('--baseline', baseline, '--candidate', candidate, '--markdown', md);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/home-async\s+wall time\s+0\.100 s\s+0\.130 s\s+\+30\.0 %/);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('REGRESSED: 1; improved 0, no change 1, inconclusive 0');
+    expect(readFileSync(md, 'utf8')).toMatch(/^### gate gate: candidate bbbbbbb against baseline aaaaaaa\n\n\*\*REGRESSED: 1/);
+  });
+
+  it('exits 0 when nothing regressed', () => {
+    const same = write('same.json', resultsWith('home-async', [101, 100, 99, 102, 100, 98], [10, 10, 10, 10, 10, 10], 'ccccccc'));
+    expect(gate('--baseline', baseline, '--candidate', same).status).toBe(0);
+  });
+
+  it('exits 2 naming a missing baseline', () => {
+    const r = gate('--baseline', join(dir, 'none'), '--candidate', baseline);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: --baseline ".*none" holds no results file for scenario "gate"; allowed: a results file, or a folder holding one/);
+  });
+
+  it('exits 2 naming a corrupt candidate file', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"schemaVersion": 1,');
+    const r = gate('--baseline', baseline, '--candidate', bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: .*bad\.json: malformed JSON/);
+  });
+});
