@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { toBencherMetricFormat, toGithubBenchmark } from '../scripts/exporters.js';
+import { readResultsFile } from '../scripts/results.js';
+import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { projectRoot } from '../scripts/paths.js';
+
+const dir = join(projectRoot, 'results', 'cpu');
+const results = readResultsFile(join(dir, readdirSync(dir).filter((f) => f.endsWith('.json')).sort().at(-1)!));
+const completed = results.implementations.filter((i) => i.state === 'completed');
+
+describe('exports of a real results file', () => {
+  it('github-action-benchmark customSmallerIsBetter: name, unit, value, range, extra for time and heap of each completed row', () => {
+    const entries = toGithubBenchmark(results);
+    expect(entries).toHaveLength(completed.length * 2);
+    for (const e of entries) {
+      expect(Object.keys(e).sort()).toEqual(['extra', 'name', 'range', 'unit', 'value']);
+      expect(typeof e.value).toBe('number');
+      expect(e.name).toMatch(/^cpu\/[\w-]+ (wall time|peak heap)$/);
+    }
+    const first = completed[0]!;
+    const wall = entries.find((e) => e.name === `cpu/${first.name} wall time`)!;
+    expect(first.state === 'completed' && wall.value).toBe(first.state === 'completed' ? first.summary.wallMs.median : NaN);
+    expect(wall.unit).toBe('ms');
+  });
+
+  it('Bencher Metric Format: latency in nanoseconds with its min and max as bounds', () => {
+    const bmf = toBencherMetricFormat(results);
+    expect(Object.keys(bmf)).toEqual(completed.map((i) => `cpu/${i.name}`));
+    for (const impl of completed) {
+      if (impl.state !== 'completed') continue;
+      const m = bmf[`cpu/${impl.name}`]!;
+      expect(m.latency).toEqual({
+        value: impl.summary.wallMs.median * 1e6,
+        lower_value: impl.summary.wallMs.min * 1e6,
+        upper_value: impl.summary.wallMs.max * 1e6,
+      });
+      expect(m['peak-heap-bytes']!.lower_value).toBeLessThanOrEqual(m['peak-heap-bytes']!.value);
+    }
+  });
+});
