@@ -20,10 +20,12 @@ export function runChild(
   timeLimitSeconds: number,
   heapLimitMB: number,
   signal?: AbortSignal,
+  /** The child entry to run; another checkout's dist/scripts/run-one.js for A/B runs. */
+  childScript: string = compiledFile('scripts', 'run-one.js'),
 ): Promise<ChildOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = fork(compiledFile('scripts', 'run-one.js'), [], {
+    const child = fork(childScript, [], {
       execArgv: ['--expose-gc', `--max-old-space-size=${heapLimitMB}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',

@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli } from './cli.js';
 import { errors } from './errors.js';
+import { loadScenario } from '../scenarios/load.js';
+import { runAb } from './gate/ab.js';
 import { compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS } from './gate/compare.js';
 import { renderGateMarkdown, renderGateTable } from './gate/render.js';
 import { readResultsFile, type ResultsFile } from './results.js';
 
 const USAGE = `Usage: pnpm gate --baseline <results file or folder> --candidate <results file> [--impl <name>]...
-                 [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--markdown FILE]`;
+       pnpm gate --against <git ref> [--scenario gate] [--runs N] [--impl <name>]...
+   both: [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--markdown FILE]`;
 
 function fraction(flag: string, value: string | undefined, fallback: number, max = 1): number {
   if (value === undefined) return fallback;
@@ -49,6 +52,9 @@ async function main(argv: string[]): Promise<void> {
         'time-threshold': { type: 'string' },
         'heap-threshold': { type: 'string' },
         markdown: { type: 'string' },
+        against: { type: 'string' },
+        scenario: { type: 'string' },
+        runs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -59,13 +65,30 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (!values.candidate) throw errors.missingFlag('candidate', 'a results file written by pnpm bench');
-  if (!values.baseline) throw errors.missingFlag('baseline', 'a results file, or a folder of them (committed baselines live in results/baselines/)');
-  const candidate = readResultsFile(values.candidate);
-  const baseline = resolveBaseline(values.baseline, candidate.scenario.id);
-  const names = values.impl?.length
-    ? values.impl
-    : candidate.implementations.filter((i) => i.name.startsWith('home-') && i.state !== 'skipped').map((i) => i.name);
+  let baseline: ResultsFile;
+  let candidate: ResultsFile;
+  let names: string[];
+  if (values.against !== undefined) {
+    const { scenario } = loadScenario(values.scenario ?? 'gate');
+    const runs = values.runs === undefined ? scenario.runs : Number(values.runs);
+    if (!Number.isSafeInteger(runs) || runs < 1) throw errors.invalidFlag('runs', values.runs, 'an integer ≥ 1');
+    names = values.impl?.length ? values.impl : ['home-async', 'home-threads'];
+    ({ baseline, candidate } = await runAb({
+      ref: values.against,
+      scenario,
+      implementations: names,
+      runs,
+      log: (line) => process.stderr.write(`${line}\n`),
+    }));
+  } else {
+    if (!values.candidate) throw errors.missingFlag('candidate', 'a results file written by pnpm bench (or use --against <git ref>)');
+    if (!values.baseline) throw errors.missingFlag('baseline', 'a results file, or a folder of them (committed baselines live in results/baselines/)');
+    candidate = readResultsFile(values.candidate);
+    baseline = resolveBaseline(values.baseline, candidate.scenario.id);
+    names = values.impl?.length
+      ? values.impl
+      : candidate.implementations.filter((i) => i.name.startsWith('home-') && i.state !== 'skipped').map((i) => i.name);
+  }
   for (const name of names) {
     for (const [side, file] of [['candidate', candidate], ['baseline', baseline]] as const) {
       if (!file.implementations.some((i) => i.name === name)) {

@@ -4,6 +4,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import type { PoolAdapter, RunPlan } from '../impls/types.js';
 import { appliedProblems, tallyProblems } from './checks.js';
 import { runChild } from './child.js';
+import type { ChildReply } from './protocol.js';
 import { captureEnvironment, installedVersion } from './environment.js';
 import { idealFor } from './ideal.js';
 import type { ImplementationResult, ResultsFile, RunRecord } from './results.js';
@@ -55,7 +56,7 @@ function summarizeRuns(runs: RunRecord[]) {
   };
 }
 
-function assemble(contender: Contender, runs: RunRecord[]): ImplementationResult {
+export function assemble(contender: Contender, runs: RunRecord[]): ImplementationResult {
   const { adapter } = contender;
   const base = {
     name: adapter.name,
@@ -71,6 +72,19 @@ function assemble(contender: Contender, runs: RunRecord[]): ImplementationResult
   const why = !first ? 'no run was measured' : first.state === 'failed' ? first.reason : first.problems.join('; ');
   const reason = `${bad.length} of ${runs.length} runs failed; run ${(first?.runIndex ?? 0) + 1}: ${why}`;
   return { ...base, state: 'errored', reason, runs, ...(applied ? { applied } : {}), ...(summary ? { summary } : {}) };
+}
+
+/** A child's reply as a run record, with every check the runner makes on a measured run. */
+export function toRecord(reply: ChildReply, elapsedMs: number, plan: RunPlan, runIndex: number): RunRecord {
+  if (reply.type === 'failed') return { runIndex, state: 'failed', reason: reply.reason, elapsedMs };
+  const { applied, sample } = reply;
+  const { errorTolerance } = plan.scenario;
+  const problems = [
+    ...tallyProblems(sample.tally, '', errorTolerance),
+    ...(sample.warmupTally ? tallyProblems(sample.warmupTally, ' in warm-up', errorTolerance) : []),
+    ...appliedProblems(applied, plan, sample.tally.peakRunning),
+  ];
+  return { runIndex, state: 'measured', applied, sample, problems };
 }
 
 export async function runBench(options: BenchOptions): Promise<ResultsFile> {
@@ -121,18 +135,7 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
       );
       // An interrupted run says nothing about the implementation: it is dropped, not recorded as a failure.
       if (signal?.aborted) break runs;
-      let record: RunRecord;
-      if (reply.type === 'measured') {
-        const { applied, sample } = reply;
-        const problems = [
-          ...tallyProblems(sample.tally, '', scenario.errorTolerance),
-          ...(sample.warmupTally ? tallyProblems(sample.warmupTally, ' in warm-up', scenario.errorTolerance) : []),
-          ...appliedProblems(applied, plan, sample.tally.peakRunning),
-        ];
-        record = { runIndex: run, state: 'measured', applied, sample, problems };
-      } else {
-        record = { runIndex: run, state: 'failed', reason: reply.reason, elapsedMs };
-      }
+      const record = toRecord(reply, elapsedMs, plan, run);
       records.get(name)!.push(record);
       const ok = record.state === 'measured' && record.problems.length === 0;
       const detail =

@@ -117,3 +117,29 @@ describe('pnpm gate', () => {
     expect(r.stderr.trim()).toMatch(/^error: .*bad\.json: malformed JSON/);
   });
 });
+
+describe('pnpm gate --against (A/B in one job)', () => {
+  const gate = (...args: string[]) =>
+    spawnSync(process.execPath, [join(projectRoot, 'dist', 'scripts', 'gate.js'), ...args], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+  const worktrees = () => spawnSync('git', ['worktree', 'list'], { cwd: projectRoot, encoding: 'utf8' }).stdout.trim().split('\n').length;
+
+  it('runs baseline and candidate interleaved from a temporary worktree, then removes it', () => {
+    const before = worktrees();
+    const scenario = join(tempDir(), 'abtiny.json');
+    writeFileSync(scenario, JSON.stringify({ ...tinyScenario({ id: 'abtiny', tasks: 1000, runs: 4 }) }));
+    const r = gate('--against', 'HEAD', '--scenario', scenario, '--impl', 'home-async');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/run 1\/4 home-async baseline: [\d.]+ s\nrun 1\/4 home-async candidate: [\d.]+ s/);
+    expect(r.stderr).toMatch(/run 2\/4 home-async candidate: [\d.]+ s\nrun 2\/4 home-async baseline: [\d.]+ s/);
+    expect(r.stdout).toMatch(/home-async\s+wall time .* 4 vs 4 /);
+    expect(worktrees()).toBe(before);
+  }, 120_000);
+
+  it('exits 2 naming an unknown ref, leaving no worktree behind', () => {
+    const before = worktrees();
+    const r = gate('--against', 'no-such-branch', '--scenario', 'smoke');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('error: --against is "no-such-branch"; allowed: a branch, tag or commit of this repository');
+    expect(worktrees()).toBe(before);
+  });
+});
