@@ -30,7 +30,13 @@ export function resolveBaseline(path: string, scenario: string): ResultsFile {
   } catch {
     throw errors.missingBaseline(path, scenario);
   }
-  if (stats.isFile()) return readResultsFile(path);
+  if (stats.isFile()) {
+    const file = readResultsFile(path);
+    if (file.scenario.id !== scenario) {
+      throw errors.invalidFlag('baseline', path, `results of scenario ${JSON.stringify(scenario)}, the candidate's (this file is ${JSON.stringify(file.scenario.id)})`);
+    }
+    return file;
+  }
   const folder = readdirSync(path).includes(scenario) ? join(path, scenario) : path;
   const files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
   const candidates = files.map((f) => readResultsFile(join(folder, f))).filter((r) => r.scenario.id === scenario);

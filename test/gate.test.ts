@@ -44,6 +44,9 @@ describe('judge', () => {
   it('inconclusive: a big median move that the test cannot call real', () => {
     expect(judge(base, [60, 140, 130, 70, 135, 145], 0.1)).toMatchObject({ verdict: 'inconclusive' });
   });
+  it('no change: identical inputs', () => {
+    expect(judge(base, [...base], 0.1)).toMatchObject({ verdict: 'no change', change: 0 });
+  });
   it('inconclusive: too few runs to ever reach α', () => {
     expect(judge([100, 101, 99], [150, 151, 149], 0.1).why).toMatch(/^too few samples \(3 vs 3\)/);
   });
@@ -107,6 +110,23 @@ describe('pnpm gate', () => {
     const r = gate('--baseline', join(dir, 'none'), '--candidate', baseline);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toMatch(/^error: --baseline ".*none" holds no results file for scenario "gate"; allowed: a results file, or a folder holding one/);
+  });
+
+  it('exits 2 naming a baseline from another scenario', () => {
+    const other = resultsWith('home-async', [100, 101, 99, 100], [10, 10, 10, 10], 'ddddddd');
+    other.scenario = tinyScenario({ id: 'other' });
+    const file = write('other.json', other);
+    const r = gate('--baseline', file, '--candidate', baseline);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: --baseline is ".*other\.json"; allowed: results of scenario "gate", the candidate's \(this file is "other"\)$/);
+  });
+
+  it('exits 2 naming a baseline of another schema version', () => {
+    const file = join(dir, 'future.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 2 }));
+    const r = gate('--baseline', file, '--candidate', baseline);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: .*future\.json: schemaVersion is 2; allowed: 1$/);
   });
 
   it('exits 2 naming a corrupt candidate file', () => {
