@@ -26,6 +26,8 @@ export interface Scenario {
   timeLimitSeconds: number;
   /** Fraction of tasks that may fail before a run counts as errored. Default 0: any failure errs the run. */
   errorTolerance?: number;
+  /** The regression gate's minimum median change per metric, as fractions. Default: wallMs 0.10, heapPeakBytes 0.20. */
+  gateThresholds?: { wallMs?: number; heapPeakBytes?: number };
 }
 
 export interface ValidatedScenario {
@@ -36,7 +38,7 @@ export interface ValidatedScenario {
 
 const TOP_FIELDS = [
   'schemaVersion', 'id', 'description', 'workload', 'tasks', 'concurrency', 'threads', 'producer', 'warmup', 'runs',
-  'timeLimitSeconds', 'errorTolerance',
+  'timeLimitSeconds', 'errorTolerance', 'gateThresholds',
 ] as const;
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -127,6 +129,20 @@ function readFraction(file: string, value: unknown): number {
   throw errors.invalidField(file, 'errorTolerance', value, 'a number from 0 to 1 (the fraction of tasks allowed to fail)');
 }
 
+function readGateThresholds(r: FieldReader, file: string, value: unknown): { wallMs?: number; heapPeakBytes?: number } {
+  const obj = r.object(value, 'gateThresholds', ['wallMs', 'heapPeakBytes']);
+  const out: { wallMs?: number; heapPeakBytes?: number } = {};
+  for (const key of ['wallMs', 'heapPeakBytes'] as const) {
+    const v = obj[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v > 0 && v < 10)) {
+      throw errors.invalidField(file, `gateThresholds.${key}`, v, 'a fraction > 0 and < 10 (0.1 = a 10 % change)');
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
 function readThreads(file: string, value: unknown): number | 'auto' {
   if (value === 'auto') return 'auto';
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1024) return value;
@@ -155,6 +171,7 @@ export function validateScenario(value: unknown, file: string): ValidatedScenari
   const runs = r.integer(top.runs, 'runs', 1);
   const timeLimitSeconds = r.positiveNumber(top.timeLimitSeconds, 'timeLimitSeconds');
   const errorTolerance = top.errorTolerance === undefined ? undefined : readFraction(file, top.errorTolerance);
+  const gateThresholds = top.gateThresholds === undefined ? undefined : readGateThresholds(r, file, top.gateThresholds);
 
   const notes: string[] = [];
   if (concurrency > tasks) {
@@ -163,6 +180,7 @@ export function validateScenario(value: unknown, file: string): ValidatedScenari
   const scenario: Scenario = {
     schemaVersion: 1, id, description, workload, tasks, concurrency, threads, producer, warmup, runs, timeLimitSeconds,
     ...(errorTolerance === undefined ? {} : { errorTolerance }),
+    ...(gateThresholds === undefined ? {} : { gateThresholds }),
   };
   return { scenario, notes };
 }

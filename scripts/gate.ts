@@ -105,9 +105,15 @@ async function main(argv: string[]): Promise<void> {
   const rows = compare(baseline, candidate, {
     implementations: names,
     alpha: fraction('alpha', values.alpha, DEFAULT_ALPHA, 0.5),
+    // Flags beat the scenario's gateThresholds, which beat the defaults.
     thresholds: {
-      wallMs: fraction('time-threshold', values['time-threshold'], DEFAULT_THRESHOLDS.wallMs, 10),
-      heapPeakBytes: fraction('heap-threshold', values['heap-threshold'], DEFAULT_THRESHOLDS.heapPeakBytes, 10),
+      wallMs: fraction('time-threshold', values['time-threshold'], candidate.scenario.gateThresholds?.wallMs ?? DEFAULT_THRESHOLDS.wallMs, 10),
+      heapPeakBytes: fraction(
+        'heap-threshold',
+        values['heap-threshold'],
+        candidate.scenario.gateThresholds?.heapPeakBytes ?? DEFAULT_THRESHOLDS.heapPeakBytes,
+        10,
+      ),
     },
   });
   const sha = (r: ResultsFile) => r.env.gitSha?.slice(0, 7) ?? 'no git';

@@ -101,6 +101,14 @@ describe('pnpm gate', () => {
     expect(readFileSync(md, 'utf8')).toMatch(/^### gate gate: candidate bbbbbbb against baseline aaaaaaa\n\n\*\*REGRESSED: 1/);
   });
 
+  it('takes thresholds from the scenario\'s gateThresholds unless a flag overrides them', () => {
+    const slow = resultsWith('home-async', [130, 131, 129, 130, 132, 128], [10, 10, 10, 10, 10, 10], 'eeeeeee');
+    slow.scenario = tinyScenario({ id: 'gate', gateThresholds: { wallMs: 0.5 } });
+    const file = write('lenient.json', slow);
+    expect(gate('--baseline', baseline, '--candidate', file).status).toBe(0); // +30 % is within its 50 %
+    expect(gate('--baseline', baseline, '--candidate', file, '--time-threshold', '0.2').status).toBe(1);
+  });
+
   it('exits 0 when nothing regressed', () => {
     const same = write('same.json', resultsWith('home-async', [101, 100, 99, 102, 100, 98], [10, 10, 10, 10, 10, 10], 'ccccccc'));
     expect(gate('--baseline', baseline, '--candidate', same).status).toBe(0);

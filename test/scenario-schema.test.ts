@@ -100,6 +100,13 @@ describe('scenario validation names the field, the value and what is allowed', (
     expect(validateScenario(validScenarioJson({ errorTolerance: 0.05 }), 'tiny.json').scenario.errorTolerance).toBe(0.05);
   });
 
+  it('rejects a gate threshold that is not a positive fraction, naming the metric', () => {
+    expect(invalid({ gateThresholds: { wallMs: -0.1 } })).toThrow(
+      'tiny.json: gateThresholds.wallMs is -0.1; allowed: a fraction > 0 and < 10 (0.1 = a 10 % change)',
+    );
+    expect(invalid({ gateThresholds: { cpu: 0.1 } })).toThrow(/gateThresholds\.cpu is not a known field; allowed fields: wallMs, heapPeakBytes/);
+  });
+
   it('allows concurrency above tasks but states it', () => {
     const { notes } = validateScenario(validScenarioJson({ tasks: 3, producer: { style: 'upfront' } }), 'tiny.json');
     expect(notes).toEqual(['tiny.json: concurrency 4 is above tasks 3; at most 3 tasks can ever be in flight']);
