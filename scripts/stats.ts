@@ -24,8 +24,3 @@ export function summarize(values: readonly number[]): Summary {
   const variance = n > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
   return { n, median: median(values), min: Math.min(...values), max: Math.max(...values), mean, sd: Math.sqrt(variance) };
 }
-
-/** Spread as a fraction of the median: (max - min) / median. */
-export function relativeSpread(summary: Summary): number {
-  return summary.median === 0 ? 0 : (summary.max - summary.min) / summary.median;
-}

@@ -70,8 +70,3 @@ export function createTask(workload: Workload): Task {
       return async (id) => encodeResult(id, 1 + running);
   }
 }
-
-/** Exposed for tests: proves the cpu loop's result is observable. */
-export function readCpuSink(): number {
-  return cpuSink;
-}
