@@ -33,6 +33,24 @@ export interface AdapterSession {
   submit(id: number, done: Done): void;
   /** Leaves no worker, timer or handle behind. */
   teardown(): Promise<void>;
+  /**
+   * Memory the implementation holds outside the measured child (a queue server, worker processes), in bytes.
+   * Sampled during the timed run; its peak is recorded next to the child's own heap and RSS.
+   */
+  externalMemory?(): Promise<ExternalMemory>;
+}
+
+export interface ExternalMemory {
+  /** Total bytes held outside the child process. */
+  bytes: number;
+  /** What the total is made of, in bytes (for example redis used_memory, worker processes' RSS). */
+  parts: Record<string, number>;
+}
+
+/** A smaller run an implementation asks for when the scenario's task count cannot finish within its time limit. */
+export interface ScaleDown {
+  tasks: number;
+  reason: string;
 }
 
 export interface Skip {
@@ -48,5 +66,10 @@ export interface PoolAdapter {
   /** One line on what this row is, shown by --list. */
   summary: string;
   canRun(plan: RunPlan): true | Skip;
+  /**
+   * Optional: a task count this implementation runs instead of the scenario's, with the reason. The runner then
+   * measures the smaller run, scales warm-up alike, and records both counts in the result; nothing else changes.
+   */
+  scaleDown?(plan: RunPlan): ScaleDown | undefined;
   setup(plan: RunPlan): Promise<AdapterSession>;
 }
