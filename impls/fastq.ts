@@ -1,6 +1,6 @@
 import fastq from 'fastq';
 import { createTask } from '../scenarios/workloads/task.js';
-import { inThreadCanRun } from './mapping.js';
+import { inThreadCanRun, taskSpecFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const fastqAdapter: PoolAdapter = {
@@ -10,7 +10,7 @@ export const fastqAdapter: PoolAdapter = {
   summary: 'callback queue with object reuse; its primary callback API, q.push(id, done)',
   canRun: inThreadCanRun,
   async setup(plan) {
-    const task = createTask(plan.scenario.workload);
+    const task = createTask(taskSpecFor(plan));
     const concurrency = plan.scenario.concurrency;
     const queue = fastq<unknown, number, number>((id, callback) => {
       task(id).then((result) => callback(null, result), callback);

@@ -1,7 +1,7 @@
 // The home pool's async engine, translated like every in-thread limiter: concurrency = the scenario's.
 import { createTask } from '../scenarios/workloads/task.js';
 import { AsyncPool } from './home/index.js';
-import { inThreadCanRun } from './mapping.js';
+import { inThreadCanRun, taskSpecFor } from './mapping.js';
 import type { Done, PoolAdapter } from './types.js';
 
 export const homeAsyncAdapter: PoolAdapter = {
@@ -10,14 +10,15 @@ export const homeAsyncAdapter: PoolAdapter = {
   summary: "the home pool's async engine: priority queue of ring chunks, reusable slots; pool.run(fn, id, callback)",
   canRun: inThreadCanRun,
   async setup(plan) {
-    const options = { concurrency: plan.scenario.concurrency };
+    const retries = plan.scenario.retries ?? 0;
+    const options = { concurrency: plan.scenario.concurrency, ...(retries > 0 ? { retry: retries } : {}) };
     const pool = new AsyncPool<number, number>(options);
-    const task = createTask(plan.scenario.workload);
+    const task = createTask(taskSpecFor(plan));
     let done: Done | undefined;
     // The pool hands each task's argument (its id) back to the callback, so one function serves every task.
     const callback = (error: unknown, result: number | undefined, id: number): void => done!(id, error ?? null, result);
     return {
-      applied: { concurrency: pool.concurrency, threads: 0, options },
+      applied: { concurrency: pool.concurrency, threads: 0, options, retries },
       submit(id, producerDone) {
         done = producerDone;
         pool.run(task, id, callback);

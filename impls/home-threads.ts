@@ -1,6 +1,7 @@
 // The home pool's thread engine, translated like piscina and tinypool: threads × tasks per worker = concurrency.
 import { ThreadPool } from './home/index.js';
-import { compiledWorkerFile, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
+import type { PayloadMessage } from '../scenarios/workloads/task.js';
+import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { Done, PoolAdapter } from './types.js';
 
 export const homeThreadsAdapter: PoolAdapter = {
@@ -10,16 +11,21 @@ export const homeThreadsAdapter: PoolAdapter = {
   canRun: threadSplitCanRun,
   async setup(plan) {
     const split = requireSplit(plan);
+    const retries = plan.scenario.retries ?? 0;
+    const payload = payloadOf(plan);
     const options = {
+      ...(retries > 0 ? { retry: retries } : {}),
       filename: compiledWorkerFile('home-worker'),
       minThreads: split.threads,
       maxThreads: split.threads,
       concurrentTasksPerWorker: split.tasksPerWorker,
       workerData: workerDataFor(plan),
     };
-    const pool = new ThreadPool<number, number>(options);
+    const pool = new ThreadPool<number | PayloadMessage, number>(options);
     let done: Done | undefined;
-    const callback = (error: unknown, result: number | undefined, id: number): void => done!(id, error ?? null, result);
+    const callback = (error: unknown, result: number | undefined, id: number | PayloadMessage): void => done!(id as number, error ?? null, result);
+    const payloadCallback = (error: unknown, result: number | undefined, arg: number | PayloadMessage): void =>
+      done!((arg as PayloadMessage).id, error ?? null, result);
     const limits = pool.limits;
     return {
       applied: {
@@ -27,11 +33,18 @@ export const homeThreadsAdapter: PoolAdapter = {
         threads: pool.threads,
         tasksPerWorker: limits.concurrentTasksPerWorker,
         options: { ...options, filename: 'home-worker.js' },
+        retries,
       },
-      submit(id, producerDone) {
-        done = producerDone;
-        pool.run(id, callback);
-      },
+      submit: payload
+        ? (id, producerDone) => {
+            done = producerDone;
+            const { message, transferList } = payloadMessage(id, payload);
+            pool.run(message, payloadCallback, transferList ? { transferList } : undefined);
+          }
+        : (id, producerDone) => {
+            done = producerDone;
+            pool.run(id, callback);
+          },
       async teardown() {
         await pool.destroy();
       },

@@ -1,5 +1,5 @@
 // How a scenario's concurrency becomes thread-pool knobs. Shared so every worker pool is translated the same way.
-import type { Workload } from '../scenarios/workloads/task.js';
+import { createPayload, type PayloadMessage, type TaskSpec } from '../scenarios/workloads/task.js';
 import type { RunPlan, Skip } from './types.js';
 import { compiledFile } from '../scripts/paths.js';
 
@@ -42,12 +42,32 @@ export function inThreadCanRun(plan: RunPlan): true | Skip {
   if (plan.scenario.workload.kind === 'cpu') {
     return { reason: 'runs every task on the main thread, so CPU-bound work cannot use the scenario\'s threads' };
   }
+  if (plan.scenario.workload.kind === 'payload') {
+    return { reason: 'runs every task on the main thread: there is no thread boundary for the payload to cross' };
+  }
   return true;
 }
 
-/** Data each worker needs to build its task: only the workload. */
-export function workerDataFor(plan: RunPlan): Workload {
-  return plan.scenario.workload;
+/** What every task is built from, in the main thread or a worker: the workload plus the harness's probe. */
+export function taskSpecFor(plan: RunPlan): TaskSpec {
+  return plan.task ?? { workload: plan.scenario.workload };
+}
+
+/** Data each worker needs to build its task (its SharedArrayBuffers are shared with the harness, not copied). */
+export function workerDataFor(plan: RunPlan): TaskSpec {
+  return taskSpecFor(plan);
+}
+
+/** The payload workload's settings, or null when tasks carry only their id. */
+export function payloadOf(plan: RunPlan): { bytes: number; transfer: boolean } | null {
+  const w = plan.scenario.workload;
+  return w.kind === 'payload' ? { bytes: w.bytes, transfer: w.transfer } : null;
+}
+
+/** A payload task's message and, when the scenario transfers, the list that moves its buffer instead of copying. */
+export function payloadMessage(id: number, payload: { bytes: number; transfer: boolean }): { message: PayloadMessage; transferList: ArrayBuffer[] | undefined } {
+  const message = createPayload(id, payload.bytes);
+  return { message, transferList: payload.transfer ? [message.data] : undefined };
 }
 
 /**

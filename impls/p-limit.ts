@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { createTask } from '../scenarios/workloads/task.js';
-import { inThreadCanRun } from './mapping.js';
+import { inThreadCanRun, taskSpecFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const pLimitAdapter: PoolAdapter = {
@@ -12,7 +12,7 @@ export const pLimitAdapter: PoolAdapter = {
   async setup(plan) {
     const options = { concurrency: plan.scenario.concurrency };
     const limit = pLimit(options);
-    const task = createTask(plan.scenario.workload);
+    const task = createTask(taskSpecFor(plan));
     return {
       applied: { concurrency: limit.concurrency, threads: 0, options },
       submit(id, done) {

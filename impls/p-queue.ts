@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import { createTask } from '../scenarios/workloads/task.js';
-import { inThreadCanRun } from './mapping.js';
+import { inThreadCanRun, taskSpecFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const pQueueAdapter: PoolAdapter = {
@@ -12,7 +12,7 @@ export const pQueueAdapter: PoolAdapter = {
   async setup(plan) {
     const options = { concurrency: plan.scenario.concurrency };
     const queue = new PQueue(options);
-    const task = createTask(plan.scenario.workload);
+    const task = createTask(taskSpecFor(plan));
     return {
       applied: { concurrency: queue.concurrency, threads: 0, options },
       submit(id, done) {

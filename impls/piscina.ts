@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { compiledWorkerFile, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
+import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const piscinaAdapter: PoolAdapter = {
@@ -10,6 +10,7 @@ export const piscinaAdapter: PoolAdapter = {
   canRun: threadSplitCanRun,
   async setup(plan) {
     const split = requireSplit(plan);
+    const payload = payloadOf(plan);
     const options = {
       filename: compiledWorkerFile('piscina-worker'),
       minThreads: split.threads,
@@ -17,7 +18,7 @@ export const piscinaAdapter: PoolAdapter = {
       concurrentTasksPerWorker: split.tasksPerWorker,
       workerData: workerDataFor(plan),
     };
-    const pool = new Piscina<number, number>(options);
+    const pool = new Piscina<unknown, number>(options);
     return {
       applied: {
         concurrency: pool.options.maxThreads * pool.options.concurrentTasksPerWorker,
@@ -25,9 +26,14 @@ export const piscinaAdapter: PoolAdapter = {
         tasksPerWorker: pool.options.concurrentTasksPerWorker,
         options: { ...options, filename: 'piscina-worker.js', maxQueue: pool.options.maxQueue },
       },
-      submit(id, done) {
-        pool.run(id).then((result) => done(id, null, result), (error: unknown) => done(id, error));
-      },
+      submit: payload
+        ? (id, done) => {
+            const { message, transferList } = payloadMessage(id, payload);
+            pool.run(message, transferList ? { transferList } : {}).then((result) => done(id, null, result), (error: unknown) => done(id, error));
+          }
+        : (id, done) => {
+            pool.run(id).then((result) => done(id, null, result), (error: unknown) => done(id, error));
+          },
       async teardown() {
         await pool.destroy();
       },

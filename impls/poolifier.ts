@@ -1,5 +1,6 @@
 import { FixedThreadPool } from 'poolifier';
-import { compiledWorkerFile, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
+import type { TaskInput } from '../scenarios/workloads/task.js';
+import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const poolifierAdapter: PoolAdapter = {
@@ -10,6 +11,7 @@ export const poolifierAdapter: PoolAdapter = {
   canRun: threadSplitCanRun,
   async setup(plan) {
     const split = requireSplit(plan);
+    const payload = payloadOf(plan);
     // Without its tasks queue poolifier posts every task to a worker at once, so only the queue's concurrency
     // expresses "at most N tasks per worker".
     const options = {
@@ -17,7 +19,7 @@ export const poolifierAdapter: PoolAdapter = {
       tasksQueueOptions: { concurrency: split.tasksPerWorker },
       workerOptions: { workerData: workerDataFor(plan) },
     };
-    const pool = new FixedThreadPool<number, number>(split.threads, compiledWorkerFile('poolifier-worker'), options);
+    const pool = new FixedThreadPool<TaskInput, number>(split.threads, compiledWorkerFile('poolifier-worker'), options);
     await new Promise<void>((resolve) => {
       if (pool.info.ready) resolve();
       else pool.emitter?.once('ready', () => resolve());
@@ -31,9 +33,14 @@ export const poolifierAdapter: PoolAdapter = {
         tasksPerWorker: split.tasksPerWorker,
         options: { ...options, minSize: info.minSize, maxSize: info.maxSize },
       },
-      submit(id, done) {
-        pool.execute(id).then((result) => done(id, null, result), (error: unknown) => done(id, error));
-      },
+      submit: payload
+        ? (id, done) => {
+            const { message, transferList } = payloadMessage(id, payload);
+            pool.execute(message, undefined, undefined, transferList).then((result) => done(id, null, result), (error: unknown) => done(id, error));
+          }
+        : (id, done) => {
+            pool.execute(id).then((result) => done(id, null, result), (error: unknown) => done(id, error));
+          },
       async teardown() {
         await pool.destroy();
       },

@@ -1,5 +1,5 @@
 import Tinypool from 'tinypool';
-import { compiledWorkerFile, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
+import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const tinypoolAdapter: PoolAdapter = {
@@ -10,6 +10,7 @@ export const tinypoolAdapter: PoolAdapter = {
   canRun: threadSplitCanRun,
   async setup(plan) {
     const split = requireSplit(plan);
+    const payload = payloadOf(plan);
     const options = {
       filename: compiledWorkerFile('tinypool-worker'),
       minThreads: split.threads,
@@ -25,9 +26,14 @@ export const tinypoolAdapter: PoolAdapter = {
         tasksPerWorker: pool.options.concurrentTasksPerWorker,
         options: { ...options, filename: 'tinypool-worker.js', maxQueue: pool.options.maxQueue },
       },
-      submit(id, done) {
-        (pool.run(id) as Promise<number>).then((result) => done(id, null, result), (error: unknown) => done(id, error));
-      },
+      submit: payload
+        ? (id, done) => {
+            const { message, transferList } = payloadMessage(id, payload);
+            (pool.run(message, transferList ? { transferList } : {}) as Promise<number>).then((result) => done(id, null, result), (error: unknown) => done(id, error));
+          }
+        : (id, done) => {
+            (pool.run(id) as Promise<number>).then((result) => done(id, null, result), (error: unknown) => done(id, error));
+          },
       async teardown() {
         await pool.destroy();
       },

@@ -1,12 +1,15 @@
 // The one contract every implementation meets: the home pool, each competitor and each reference row.
 import type { Scenario } from '../scenarios/schema.js';
+import type { TaskSpec } from '../scenarios/workloads/task.js';
 
-export type AdapterKind = 'in-thread' | 'worker-threads' | 'reference';
+export type AdapterKind = 'in-thread' | 'worker-threads' | 'reference' | 'distributed';
 
 /** What the runner asks for: the scenario plus the thread count it resolved ('auto' → available parallelism). */
 export interface RunPlan {
   scenario: Scenario;
   threads: number;
+  /** The task spec with the harness's probe (latency, attempts); absent, tasks are built from the workload alone. */
+  task?: TaskSpec;
 }
 
 /** The settings an implementation really applied; the runner checks them against the plan. */
@@ -19,13 +22,16 @@ export interface Applied {
   tasksPerWorker?: number;
   /** The options object handed to the library, as passed. */
   options: Record<string, unknown>;
+  /** Retries per failed task the implementation applied; absent when it has no retry (failures stand). */
+  retries?: number;
 }
 
 /**
  * Completion callback, one shared function for every task (so the harness allocates nothing per task):
- * exactly one call per submitted id is the contract the runner checks.
+ * exactly one call per submitted id is the contract the runner checks. `startedAt` (epoch ms) is for implementations
+ * whose tasks run where the harness's shared probe cannot reach (other processes): when the task started.
  */
-export type Done = (id: number, error: unknown, result?: number) => void;
+export type Done = (id: number, error: unknown, result?: number, startedAt?: number) => void;
 
 export interface AdapterSession {
   applied: Applied;

@@ -1,5 +1,5 @@
 import workerpool from 'workerpool';
-import { compiledWorkerFile, workerDataFor } from './mapping.js';
+import { compiledWorkerFile, payloadMessage, payloadOf, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const workerpoolAdapter: PoolAdapter = {
@@ -17,6 +17,7 @@ export const workerpoolAdapter: PoolAdapter = {
     return true;
   },
   async setup(plan) {
+    const payload = payloadOf(plan);
     const options = {
       minWorkers: plan.threads,
       maxWorkers: plan.threads,
@@ -31,9 +32,14 @@ export const workerpoolAdapter: PoolAdapter = {
         tasksPerWorker: 1,
         options: { ...options, maxQueueSize: pool.maxQueueSize },
       },
-      submit(id, done) {
-        pool.exec('task', [id]).then((result: number) => done(id, null, result), (error: unknown) => done(id, error));
-      },
+      submit: payload
+        ? (id, done) => {
+            const { message, transferList } = payloadMessage(id, payload);
+            pool.exec('task', [message], transferList ? { transfer: transferList } : {}).then((result: number) => done(id, null, result), (error: unknown) => done(id, error));
+          }
+        : (id, done) => {
+            pool.exec('task', [id]).then((result: number) => done(id, null, result), (error: unknown) => done(id, error));
+          },
       async teardown() {
         await pool.terminate(true);
       },

@@ -4,7 +4,22 @@ import { errors } from '../scripts/errors.js';
 
 export const SCENARIO_SCHEMA_VERSION = 1;
 
-export type Producer = { style: 'upfront' } | { style: 'window'; outstanding: number };
+export type Producer =
+  | { style: 'upfront' }
+  | { style: 'window'; outstanding: number }
+  /** Open loop: `size` tasks at once every `everyMs` ms, whatever has settled, until all tasks are submitted. */
+  | { style: 'bursts'; size: number; everyMs: number };
+
+/** Scenario fields a sweep may vary, each with one value per grid point. */
+export const SWEEP_KEYS = ['tasks', 'concurrency', 'producer', 'workload.transfer'] as const;
+export type SweepKey = (typeof SWEEP_KEYS)[number];
+export type SweepValue = number | boolean | Producer;
+export type Sweep = Partial<Record<SweepKey, SweepValue[]>>;
+/** One grid point: the swept fields' values, labelled for tables and charts. */
+export type SweepPoint = Partial<Record<SweepKey, number | boolean | string>>;
+
+/** Most points one sweep may expand to: every point is a full benchmark. */
+export const MAX_SWEEP_POINTS = 64;
 
 export interface Scenario {
   schemaVersion: 1;
@@ -28,17 +43,25 @@ export interface Scenario {
   errorTolerance?: number;
   /** The regression gate's minimum median change per metric, as fractions. Default: wallMs 0.10, heapPeakBytes 0.20. */
   gateThresholds?: { wallMs?: number; heapPeakBytes?: number };
+  /** Retries per failed task, for implementations that can retry; the others run without and say so. Default 0. */
+  retries?: number;
+  /** Lists of values to run the scenario at: the runner runs every combination (the grid) as its own point. */
+  sweep?: Sweep;
+  /** Set on each expanded grid point (never in a file): which values this point took. */
+  point?: SweepPoint;
 }
 
 export interface ValidatedScenario {
   scenario: Scenario;
   /** Allowed but noteworthy settings, stated to the user. */
   notes: string[];
+  /** For a sweep: one validated scenario per grid point, in grid order (the first key varies slowest). */
+  points?: Scenario[];
 }
 
 const TOP_FIELDS = [
   'schemaVersion', 'id', 'description', 'workload', 'tasks', 'concurrency', 'threads', 'producer', 'warmup', 'runs',
-  'timeLimitSeconds', 'errorTolerance', 'gateThresholds',
+  'timeLimitSeconds', 'errorTolerance', 'gateThresholds', 'retries', 'sweep',
 ] as const;
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -84,7 +107,7 @@ class FieldReader {
 }
 
 function readWorkload(r: FieldReader, file: string, value: unknown): Workload {
-  const kinds = ['sleep', 'cpu', 'noop'];
+  const kinds = ['sleep', 'cpu', 'noop', 'flaky', 'mixed', 'payload'];
   if (!isObject(value)) throw errors.invalidField(file, 'workload', value, `an object with kind ${kinds.join(' | ')}`);
   switch (value.kind) {
     case 'sleep': {
@@ -98,13 +121,37 @@ function readWorkload(r: FieldReader, file: string, value: unknown): Workload {
     case 'noop':
       r.object(value, 'workload', ['kind']);
       return { kind: 'noop' };
+    case 'flaky': {
+      const w = r.object(value, 'workload', ['kind', 'ms', 'failEvery', 'failAttempts']);
+      return {
+        kind: 'flaky',
+        ms: r.positiveNumber(w.ms, 'workload.ms'),
+        failEvery: r.integer(w.failEvery, 'workload.failEvery', 1),
+        failAttempts: r.integer(w.failAttempts, 'workload.failAttempts', 1),
+      };
+    }
+    case 'mixed': {
+      const w = r.object(value, 'workload', ['kind', 'ms', 'iterations', 'cpuEvery']);
+      return {
+        kind: 'mixed',
+        ms: r.positiveNumber(w.ms, 'workload.ms'),
+        iterations: r.integer(w.iterations, 'workload.iterations', 1),
+        cpuEvery: r.integer(w.cpuEvery, 'workload.cpuEvery', 1),
+      };
+    }
+    case 'payload': {
+      const w = r.object(value, 'workload', ['kind', 'bytes', 'transfer']);
+      if (typeof w.transfer !== 'boolean') throw errors.invalidField(file, 'workload.transfer', w.transfer, 'true (transfer the buffer) or false (copy it)');
+      // 4 bytes at least: the buffer's first word carries the task id so a worker can check what arrived.
+      return { kind: 'payload', bytes: r.integer(w.bytes, 'workload.bytes', 4, 256 * 1024 * 1024), transfer: w.transfer };
+    }
     default:
       throw errors.invalidField(file, 'workload.kind', value.kind, kinds.map((k) => JSON.stringify(k)).join(' | '));
   }
 }
 
 function readProducer(r: FieldReader, file: string, value: unknown, concurrency: number): Producer {
-  const styles = ['upfront', 'window'];
+  const styles = ['upfront', 'window', 'bursts'];
   if (!isObject(value)) throw errors.invalidField(file, 'producer', value, `an object with style ${styles.join(' | ')}`);
   switch (value.style) {
     case 'upfront':
@@ -118,6 +165,10 @@ function readProducer(r: FieldReader, file: string, value: unknown, concurrency:
         throw errors.invalidField(file, 'producer.outstanding', outstanding, `an integer > concurrency (${concurrency})`);
       }
       return { style: 'window', outstanding };
+    }
+    case 'bursts': {
+      const p = r.object(value, 'producer', ['style', 'size', 'everyMs']);
+      return { style: 'bursts', size: r.integer(p.size, 'producer.size', 1), everyMs: r.positiveNumber(p.everyMs, 'producer.everyMs') };
     }
     default:
       throw errors.invalidField(file, 'producer.style', value.style, styles.map((s) => JSON.stringify(s)).join(' | '));
@@ -149,10 +200,96 @@ function readThreads(file: string, value: unknown): number | 'auto' {
   throw errors.invalidField(file, 'threads', value, '"auto" or an integer from 1 to 1024');
 }
 
+export function producerLabel(producer: Producer): string {
+  switch (producer.style) {
+    case 'upfront':
+      return 'upfront';
+    case 'window':
+      return `window ${producer.outstanding}`;
+    case 'bursts':
+      return `bursts ${producer.size}/${producer.everyMs}ms`;
+  }
+}
+
+/** "tasks=10000 producer=upfront": one point's values, as tables and file names show them. */
+export function pointLabel(point: SweepPoint): string {
+  return Object.entries(point)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(' ');
+}
+
+function readSweep(r: FieldReader, file: string, value: unknown): Sweep {
+  const obj = r.object(value, 'sweep', SWEEP_KEYS);
+  const sweep: Sweep = {};
+  let points = 1;
+  for (const key of SWEEP_KEYS) {
+    const list = obj[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.length === 0 || list.length > 16) {
+      throw errors.invalidField(file, `sweep.${key}`, list, 'a list of 1 to 16 values');
+    }
+    const seen = new Set(list.map((v) => JSON.stringify(v)));
+    if (seen.size !== list.length) throw errors.invalidField(file, `sweep.${key}`, list, 'a list without repeated values');
+    sweep[key] = list as SweepValue[];
+    points *= list.length;
+  }
+  if (Object.keys(sweep).length === 0) throw errors.invalidField(file, 'sweep', value, `an object with at least one of ${SWEEP_KEYS.join(', ')}`);
+  if (points > MAX_SWEEP_POINTS) {
+    throw errors.invalidField(file, 'sweep', `${points} grid points`, `at most ${MAX_SWEEP_POINTS} grid points (the product of the list lengths)`);
+  }
+  return sweep;
+}
+
+/** Every combination of the sweep's values, the first key varying slowest. */
+export function expandGrid(sweep: Sweep): Array<Partial<Record<SweepKey, SweepValue>>> {
+  let grid: Array<Partial<Record<SweepKey, SweepValue>>> = [{}];
+  for (const key of SWEEP_KEYS) {
+    const values = sweep[key];
+    if (!values) continue;
+    grid = grid.flatMap((point) => values.map((value) => ({ ...point, [key]: value })));
+  }
+  return grid;
+}
+
+function withPoint(base: Obj, values: Partial<Record<SweepKey, SweepValue>>): Obj {
+  const raw: Obj = { ...base };
+  for (const [key, value] of Object.entries(values)) {
+    if (key === 'workload.transfer') raw.workload = { ...(isObject(raw.workload) ? raw.workload : {}), transfer: value };
+    else raw[key] = value;
+  }
+  return raw;
+}
+
+function labelOf(values: Partial<Record<SweepKey, SweepValue>>): SweepPoint {
+  const point: SweepPoint = {};
+  for (const [key, value] of Object.entries(values) as Array<[SweepKey, SweepValue]>) {
+    point[key] = typeof value === 'object' ? producerLabel(value) : value;
+  }
+  return point;
+}
+
 /** Checks parsed JSON against the scenario schema; `file` names the source in every error. */
 export function validateScenario(value: unknown, file: string): ValidatedScenario {
   const r = new FieldReader(file);
   const top = r.object(value, '', TOP_FIELDS);
+  if (top.sweep === undefined) return validateOne(top, file);
+  const sweep = readSweep(r, file, top.sweep);
+  const { sweep: _sweep, ...base } = top;
+  const validated = validateOne(base, file);
+  const notes = [...validated.notes];
+  // Each point is checked as a whole scenario, so a value that breaks a rule (say, a window no larger than a
+  // swept concurrency) is reported with the point it breaks at.
+  const points = expandGrid(sweep).map((values) => {
+    const point = labelOf(values);
+    const one = validateOne(withPoint(base, values), `${file} (sweep point ${pointLabel(point)})`);
+    notes.push(...one.notes);
+    return { ...one.scenario, point };
+  });
+  return { scenario: { ...validated.scenario, sweep }, notes: [...new Set(notes)], points };
+}
+
+function validateOne(top: Obj, file: string): ValidatedScenario {
+  const r = new FieldReader(file);
   if (top.schemaVersion !== SCENARIO_SCHEMA_VERSION) {
     throw errors.unsupportedSchema(file, top.schemaVersion, SCENARIO_SCHEMA_VERSION);
   }
@@ -172,6 +309,7 @@ export function validateScenario(value: unknown, file: string): ValidatedScenari
   const timeLimitSeconds = r.positiveNumber(top.timeLimitSeconds, 'timeLimitSeconds');
   const errorTolerance = top.errorTolerance === undefined ? undefined : readFraction(file, top.errorTolerance);
   const gateThresholds = top.gateThresholds === undefined ? undefined : readGateThresholds(r, file, top.gateThresholds);
+  const retries = top.retries === undefined ? undefined : r.integer(top.retries, 'retries', 0, 100);
 
   const notes: string[] = [];
   if (concurrency > tasks) {
@@ -181,6 +319,7 @@ export function validateScenario(value: unknown, file: string): ValidatedScenari
     schemaVersion: 1, id, description, workload, tasks, concurrency, threads, producer, warmup, runs, timeLimitSeconds,
     ...(errorTolerance === undefined ? {} : { errorTolerance }),
     ...(gateThresholds === undefined ? {} : { gateThresholds }),
+    ...(retries === undefined ? {} : { retries }),
   };
   return { scenario, notes };
 }

@@ -11,9 +11,11 @@ export interface BenchArgs {
   runs?: number;
   format: Format;
   resultsDir?: string;
+  /** false only with --no-latency: to measure what per-task latency recording costs. */
+  latency: boolean;
 }
 
-export const USAGE = `Usage: pnpm bench --scenario <id> [--impl <name>]... [--runs N] [--format table|md|json] [--results-dir DIR]
+export const USAGE = `Usage: pnpm bench --scenario <id> [--impl <name>]... [--runs N] [--format table|md|json] [--results-dir DIR] [--no-latency]
        pnpm bench --list
 
   --scenario, -s   scenario id (a file in scenarios/) or a path to a scenario .json file
@@ -21,6 +23,7 @@ export const USAGE = `Usage: pnpm bench --scenario <id> [--impl <name>]... [--ru
   --runs, -r       measured runs per implementation, each in a fresh process (default: the scenario's runs)
   --format, -f     table (default), md (Markdown) or json (the results file)
   --results-dir    folder for results files (default: results/)
+  --no-latency     do not record per-task latency (only to measure what recording costs)
   --list, -l       list scenarios and implementations, and which implementation can run which scenario`;
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -37,6 +40,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         format: { type: 'string', short: 'f' },
         'results-dir': { type: 'string' },
         list: { type: 'boolean', short: 'l' },
+        'no-latency': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -44,7 +48,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     throw errors.badArguments((error as Error).message);
   }
   const v = parsed.values;
-  const args: BenchArgs = { help: v.help ?? false, list: v.list ?? false, impls: v.impl ?? [], format: 'table' };
+  const args: BenchArgs = { help: v.help ?? false, list: v.list ?? false, impls: v.impl ?? [], format: 'table', latency: !(v['no-latency'] ?? false) };
   if (v.scenario !== undefined) args.scenario = v.scenario;
   if (v['results-dir'] !== undefined) args.resultsDir = v['results-dir'];
   if (v.runs !== undefined) {

@@ -8,23 +8,34 @@ import { runCli } from './cli.js';
 import { errors } from './errors.js';
 import { render } from './format.js';
 import { resultsDir as defaultResultsDir } from './paths.js';
-import { writeResultsFile } from './results.js';
+import { writeResultsFile, type ResultsFile } from './results.js';
+import { renderSweepGrid } from './sweep.js';
+import { pointLabel, type Scenario } from '../scenarios/schema.js';
 import { writeReport } from './report/write.js';
 import { resolveThreads, runBench, type ProgressEvent } from './runner.js';
+
+/** Which implementations can run a scenario; for a sweep, at how many of its points. */
+function ableToRun(scenario: Scenario, points: Scenario[] | undefined): string[] {
+  const grid = points ?? [scenario];
+  return implementationNames.flatMap((n) => {
+    const able = grid.filter((s) => registry[n].canRun({ scenario: s, threads: resolveThreads(s) }) === true).length;
+    if (able === 0) return [];
+    return [able === grid.length ? n : `${n} (${able} of ${grid.length} points)`];
+  });
+}
 
 function listing(): string {
   const lines = ['Scenarios:'];
   for (const id of listScenarioIds()) {
-    const { scenario } = loadScenario(id);
-    const plan = { scenario, threads: resolveThreads(scenario) };
-    const able = implementationNames.filter((n) => registry[n].canRun(plan) === true);
-    lines.push(`  ${id.padEnd(16)} ${scenario.description}`);
-    lines.push(`  ${''.padEnd(16)} runs on: ${able.join(', ')}`);
+    const { scenario, points } = loadScenario(id);
+    const sweep = points ? ` (sweep: ${points.length} points)` : '';
+    lines.push(`  ${id.padEnd(18)} ${scenario.description}${sweep}`);
+    lines.push(`  ${''.padEnd(18)} runs on: ${ableToRun(scenario, points).join(', ') || 'none'}`);
   }
   lines.push('', 'Implementations:');
   for (const name of implementationNames) {
     const adapter = registry[name];
-    lines.push(`  ${name.padEnd(16)} ${adapter.kind.padEnd(15)} ${adapter.summary}`);
+    lines.push(`  ${name.padEnd(18)} ${adapter.kind.padEnd(15)} ${adapter.summary}`);
   }
   return lines.join('\n');
 }
@@ -62,7 +73,7 @@ async function main(args: BenchArgs): Promise<void> {
     process.stdout.write(`${listing()}\n`);
     return;
   }
-  const { scenario, notes } = loadScenario(args.scenario!);
+  const { scenario, notes, points } = loadScenario(args.scenario!);
   for (const name of args.impls) {
     if (!isImplementationName(name)) throw errors.unknownImplementation(name, implementationNames);
   }
@@ -76,17 +87,27 @@ async function main(args: BenchArgs): Promise<void> {
   };
   process.once('SIGINT', onSignal('SIGINT'));
   process.once('SIGTERM', onSignal('SIGTERM'));
-  const results = await runBench({
-    scenario,
-    contenders: names.map((name) => ({ adapter: registry[name as keyof typeof registry] })),
-    runs: args.runs ?? scenario.runs,
-    onProgress: progressPrinter(),
-    signal: interruption.signal,
-  });
   const dir = args.resultsDir ?? defaultResultsDir;
-  const file = writeResultsFile(dir, results);
-  process.stdout.write(`${render(results, args.format)}\n`);
-  process.stderr.write(`results written to ${file}\n`);
+  const written: ResultsFile[] = [];
+  // A sweep runs its grid point by point; every point is a full benchmark with its own results file.
+  const grid = points ?? [scenario];
+  for (const [index, point] of grid.entries()) {
+    if (interruption.signal.aborted) break;
+    if (point.point) process.stderr.write(`\nsweep point ${index + 1}/${grid.length}: ${pointLabel(point.point)}\n`);
+    const results = await runBench({
+      scenario: point,
+      contenders: names.map((name) => ({ adapter: registry[name as keyof typeof registry] })),
+      runs: args.runs ?? scenario.runs,
+      onProgress: progressPrinter(),
+      signal: interruption.signal,
+      latency: args.latency,
+    });
+    const file = writeResultsFile(dir, results);
+    written.push(results);
+    process.stdout.write(`${render(results, args.format)}\n`);
+    process.stderr.write(`results written to ${file}\n`);
+  }
+  if (points && args.format !== 'json' && written.length > 0) process.stdout.write(`\n${renderSweepGrid(written)}\n`);
   // Refresh the page over every results file in this folder, the new one included. The results are safe on disk
   // already, so a report that cannot be built is a warning, not a failed run.
   try {

@@ -1,5 +1,7 @@
 // Renders a results file as a GoPool-style comparison table, for the terminal or as Markdown.
 import type { ImplementationResult, ResultsFile } from './results.js';
+import { median } from './stats.js';
+import { pointLabel } from '../scenarios/schema.js';
 
 export type Format = 'table' | 'md' | 'json';
 export const FORMATS: readonly Format[] = ['table', 'md', 'json'];
@@ -26,7 +28,41 @@ export interface Row {
   state: ImplementationResult['state'];
 }
 
-export const HEADER = ['implementation', 'kind', 'time median [min–max] s', '× ideal', '× fastest', 'heap MB', 'RSS MB', 'CPU cores', 'tasks ok'];
+export const HEADER = [
+  'implementation', 'kind', 'time median [min–max] s', '× ideal', '× fastest', 'heap MB', 'RSS MB', 'CPU cores',
+  'wait p50/p99 ms', 'run p50/p99 ms', 'tasks ok',
+];
+
+function millis(ms: number): string {
+  return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
+}
+
+/** Median over runs of each recorded percentile (one histogram per run, never merged across processes). */
+export function latencyMedians(impl: ImplementationResult): { waitP50: number; waitP99: number; runP50: number; runP99: number; totalP99: number; samples: number } | null {
+  if (impl.state === 'skipped') return null;
+  const recorded = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.latency && r.sample.latency.samples > 0 ? [r.sample.latency] : []));
+  if (recorded.length === 0) return null;
+  const m = (pick: (l: (typeof recorded)[number]) => number): number => median(recorded.map(pick));
+  return {
+    waitP50: m((l) => l.wait.p50),
+    waitP99: m((l) => l.wait.p99),
+    runP50: m((l) => l.run.p50),
+    runP99: m((l) => l.run.p99),
+    totalP99: m((l) => l.total.p99),
+    samples: m((l) => l.samples),
+  };
+}
+
+/** failed + retried + first-try successes = tasks, from the worst run (the flaky workload counts attempts). */
+function errorAccounting(impl: ImplementationResult): string | null {
+  if (impl.state === 'skipped') return null;
+  const tallies = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.tally.retried !== undefined ? [r.sample.tally] : []));
+  if (tallies.length === 0) return null;
+  const worst = tallies.reduce((a, b) => (b.failed > a.failed ? b : a));
+  const retried = worst.retried ?? 0;
+  const firstTry = worst.completed - retried;
+  return `${impl.name}: ${firstTry} succeeded first try + ${retried} succeeded after retry + ${worst.failed} failed = ${firstTry + retried + worst.failed} of ${worst.tasks} (${worst.attempts} attempts)`;
+}
 
 function label(impl: ImplementationResult): string {
   const version = impl.version ? `@${impl.version}` : '';
@@ -42,7 +78,8 @@ function honoursLimit(impl: ImplementationResult): boolean {
   return impl.state === 'completed' && impl.applied.concurrency !== 'unbounded';
 }
 
-function worstTally(impl: ImplementationResult, tasks: number): string {
+function worstTally(impl: ImplementationResult, scenarioTasks: number): string {
+  const tasks = impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : scenarioTasks;
   if (impl.state === 'skipped') return '—';
   const measured = impl.runs.flatMap((r) => (r.state === 'measured' ? [r.sample.tally.completed] : []));
   const failedRuns = impl.runs.length - measured.length;
@@ -63,7 +100,7 @@ export function buildRows(results: ResultsFile): Row[] {
     const name = label(impl);
     if (impl.state === 'skipped') {
       return {
-        cells: [name, kindLabel(impl), 'skipped', '—', '—', '—', '—', '—', '—'],
+        cells: [name, kindLabel(impl), 'skipped', '—', '—', '—', '—', '—', '—', '—', '—'],
         note: `${impl.name}: skipped — ${impl.reason}`,
         name: impl.name,
         state: impl.state,
@@ -71,7 +108,10 @@ export function buildRows(results: ResultsFile): Row[] {
     }
     const s = impl.summary;
     const time = s ? `${seconds(s.wallMs.median)} [${seconds(s.wallMs.min)}–${seconds(s.wallMs.max)}]` : '—';
-    const xIdeal = s && ideal ? ratio(s.wallMs.median / ideal.ms) : '—';
+    // A scaled-down row is compared with the ideal of the run it really made.
+    const ownIdeal = impl.scaled ? impl.scaled.ideal : ideal;
+    const xIdeal = s && ownIdeal ? ratio(s.wallMs.median / ownIdeal.ms) : '—';
+    const latency = latencyMedians(impl);
     const xFastest = s && Number.isFinite(fastest) ? ratio(s.wallMs.median / fastest) : '—';
     const cells = [
       name + (impl.state === 'errored' ? ' (errored)' : ''),
@@ -82,9 +122,17 @@ export function buildRows(results: ResultsFile): Row[] {
       s ? megabytes(s.heapPeakBytes.median) : '—',
       s ? megabytes(s.maxRssBytes.median) : '—',
       s ? s.cpuCores.median.toFixed(2) : '—',
+      latency ? `${millis(latency.waitP50)}/${millis(latency.waitP99)}` : '—',
+      latency ? `${millis(latency.runP50)}/${millis(latency.runP99)}` : '—',
       worstTally(impl, scenario.tasks),
     ];
     const notes: string[] = [];
+    if (impl.scaled) notes.push(`${impl.name}: ${impl.scaled.reason}`);
+    for (const note of impl.notes ?? []) notes.push(`${impl.name}: ${note}`);
+    const accounting = errorAccounting(impl);
+    if (accounting) notes.push(accounting);
+    const external = externalPeakMedian(impl);
+    if (external) notes.push(`${impl.name}: memory outside the process, median peak ${external}`);
     if (impl.state === 'errored') notes.push(`${impl.name}: errored — ${impl.reason}`);
     if (impl.state === 'completed' && impl.applied.concurrency === 'unbounded') {
       notes.push(`${impl.name}: reference, ignores the concurrency limit (runs every submitted task at once)`);
@@ -94,12 +142,22 @@ export function buildRows(results: ResultsFile): Row[] {
   });
 }
 
+function externalPeakMedian(impl: ImplementationResult): string | null {
+  if (impl.state === 'skipped') return null;
+  const peaks = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.externalPeak ? [r.sample.externalPeak] : []));
+  if (peaks.length === 0) return null;
+  const sorted = [...peaks].sort((a, b) => a.bytes - b.bytes);
+  const mid = sorted[(sorted.length - 1) >> 1]!;
+  const parts = Object.entries(mid.parts).map(([k, v]) => `${k} ${megabytes(v)}`).join(' + ');
+  return `${megabytes(mid.bytes)} MB (${parts} MB)`;
+}
+
 function headerLines(results: ResultsFile): string[] {
   const { scenario, env, ideal } = results;
   const sha = env.gitSha ? `${env.gitSha.slice(0, 7)}${env.gitDirty ? '+dirty' : ''}` : 'no git';
   return [
     ...(results.partial ? [`PARTIAL RESULTS: ${results.partial.reason}`] : []),
-    `scenario ${scenario.id}: ${scenario.description}`,
+    `scenario ${scenario.id}${scenario.point ? ` [${pointLabel(scenario.point)}]` : ''}: ${scenario.description}`,
     `ideal ${ideal ? `${seconds(ideal.ms)} s = ${ideal.basis}` : 'none (no physical floor for this workload)'}; ${results.runsPerImplementation} measured runs each, fresh process per run`,
     `${env.cpuModel}, ${env.availableParallelism} cores, Node ${env.node}, ${sha}, ${results.createdAt}`,
   ];
@@ -107,7 +165,8 @@ function headerLines(results: ResultsFile): string[] {
 
 export const FOOTNOTE =
   'time: first submit → last completion. heap: peak main-thread heapUsed (worker heaps not included). ' +
-  'RSS: peak of the whole process. CPU cores: (user + system CPU) / wall. × fastest: against the fastest row that honours the limit.';
+  'RSS: peak of the whole process. CPU cores: (user + system CPU) / wall. × fastest: against the fastest row that honours the limit. ' +
+  'wait: submit → start; run: start → completion seen by the caller; medians over runs of each run\'s histogram.';
 
 export function renderTable(results: ResultsFile): string {
   const rows = buildRows(results);

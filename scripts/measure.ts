@@ -1,7 +1,9 @@
 // Runs inside the measured child: setup, untimed warm-up, one timed run with memory/GC/CPU sampling, teardown.
 import { PerformanceObserver } from 'node:perf_hooks';
-import type { PoolAdapter, RunPlan, Applied } from '../impls/types.js';
-import { produce, type Progress, type Tally } from './producer.js';
+import type { PoolAdapter, RunPlan, Applied, AdapterSession, ExternalMemory } from '../impls/types.js';
+import { createProbe } from '../scenarios/workloads/task.js';
+import { LatencyRecorder, sampleEveryFor, type LatencySummary } from './latency.js';
+import { produce, type ProduceExtras, type Progress, type Tally } from './producer.js';
 import type { ChildProgress } from './protocol.js';
 
 export interface MemoryPoint {
@@ -34,7 +36,19 @@ export interface RunSample {
   warmupTally?: Tally;
   /** Memory over the timed run, at most TIMELINE_POINTS points. */
   timeline: MemoryPoint[];
+  /** Per-task wait, run and total time of the timed run (absent when recording was switched off). */
+  latency?: LatencySummary;
+  /** Peak memory held outside the child (a queue server, worker processes), for implementations that report it. */
+  externalPeak?: ExternalMemory;
 }
+
+export interface MeasureOptions {
+  /** Record per-task latency. Default true; off only to measure what recording costs. */
+  latency?: boolean;
+}
+
+/** How often memory held outside the child is asked for: each ask is a round trip, so less often than the heap. */
+export const EXTERNAL_SAMPLE_INTERVAL_MS = 250;
 
 export interface MeasuredRun {
   applied: Applied;
@@ -83,10 +97,11 @@ export const liveStatus: { phase: ChildProgress['phase'] | 'idle'; progress: Pro
 
 /** Runs the producer while posting progress to the parent (when there is one) every HEARTBEAT_MS. */
 async function produceWithHeartbeat(
-  session: Awaited<ReturnType<PoolAdapter['setup']>>,
+  session: AdapterSession,
   tasks: number,
   plan: RunPlan,
   phase: ChildProgress['phase'],
+  extras: ProduceExtras,
 ): Promise<Tally> {
   const progress: Progress = { settled: 0 };
   liveStatus.phase = phase;
@@ -98,15 +113,64 @@ async function produceWithHeartbeat(
     : undefined;
   heartbeat?.unref();
   try {
-    return await produce(session, tasks, plan.scenario.producer, progress);
+    return await produce(session, tasks, plan.scenario.producer, { ...extras, progress });
   } finally {
     clearInterval(heartbeat);
     liveStatus.phase = 'idle';
   }
 }
 
-export async function measureOnce(adapter: PoolAdapter, plan: RunPlan): Promise<MeasuredRun> {
-  const { scenario } = plan;
+/**
+ * The options as the results file can hold them: the harness's shared buffers (in workerData) cannot cross the
+ * IPC channel, so each is described by its size instead.
+ */
+export function describeOptions(value: unknown): unknown {
+  if (value instanceof SharedArrayBuffer) return `SharedArrayBuffer(${value.byteLength})`;
+  if (Array.isArray(value)) return value.map(describeOptions);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, describeOptions(v)]));
+  }
+  return value;
+}
+
+/** Samples external memory while the run lasts; the peak is what a user would have to provision. */
+function externalSampler(session: AdapterSession): { stop(): Promise<ExternalMemory | undefined> } {
+  const ask = session.externalMemory?.bind(session);
+  if (!ask) return { stop: async () => undefined };
+  let peak: ExternalMemory | undefined;
+  let pending: Promise<void> = Promise.resolve();
+  const take = (): Promise<void> =>
+    ask().then((m) => {
+      if (!peak || m.bytes > peak.bytes) peak = m;
+    });
+  const timer = setInterval(() => {
+    pending = pending.then(take, take);
+  }, EXTERNAL_SAMPLE_INTERVAL_MS);
+  timer.unref();
+  pending = take();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pending;
+      await take();
+      return peak;
+    },
+  };
+}
+
+export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, options: MeasureOptions = {}): Promise<MeasuredRun> {
+  const { scenario } = basePlan;
+  const recordLatency = options.latency ?? true;
+  const countAttempts = scenario.workload.kind === 'flaky';
+  const probe =
+    recordLatency || countAttempts
+      ? createProbe(Math.max(scenario.tasks, scenario.warmup.tasks), recordLatency ? sampleEveryFor(scenario.tasks) : 2 ** 31, countAttempts)
+      : undefined;
+  const plan: RunPlan = probe ? { ...basePlan, task: { workload: scenario.workload, probe } } : basePlan;
+  const extras: ProduceExtras = {
+    ...(probe && recordLatency ? { latency: new LatencyRecorder(probe) } : {}),
+    ...(probe && countAttempts ? { attempts: new Int32Array(probe.attempts) } : {}),
+  };
   const setupStart = performance.now();
   const session = await phase('setup', () => adapter.setup(plan));
   const setupMs = performance.now() - setupStart;
@@ -114,7 +178,7 @@ export async function measureOnce(adapter: PoolAdapter, plan: RunPlan): Promise<
   const warmupStart = performance.now();
   let warmupTally: Tally | undefined;
   for (let pass = 0; pass < scenario.warmup.passes && scenario.warmup.tasks > 0; pass++) {
-    warmupTally = await phase('warm-up', () => produceWithHeartbeat(session, scenario.warmup.tasks, plan, 'warm-up'));
+    warmupTally = await phase('warm-up', () => produceWithHeartbeat(session, scenario.warmup.tasks, plan, 'warm-up', extras));
   }
   const warmupMs = performance.now() - warmupStart;
 
@@ -142,13 +206,15 @@ export async function measureOnce(adapter: PoolAdapter, plan: RunPlan): Promise<
   const sampler = setInterval(sample, SAMPLE_INTERVAL_MS);
   sampler.unref();
 
+  const external = externalSampler(session);
   const cpuBefore = process.cpuUsage();
   t0 = performance.now();
   sample();
-  const tally = await phase('run', () => produceWithHeartbeat(session, scenario.tasks, plan, 'run'));
+  const tally = await phase('run', () => produceWithHeartbeat(session, scenario.tasks, plan, 'run', extras));
   const cpu = process.cpuUsage(cpuBefore);
   sample();
   clearInterval(sampler);
+  const externalPeak = await phase('run', () => external.stop());
   // GC entries are delivered asynchronously: let pending ones arrive before disconnecting.
   await new Promise((resolve) => setImmediate(resolve));
   for (const entry of observer.takeRecords()) {
@@ -164,7 +230,7 @@ export async function measureOnce(adapter: PoolAdapter, plan: RunPlan): Promise<
   const cpuUserMs = cpu.user / 1000;
   const cpuSystemMs = cpu.system / 1000;
   return {
-    applied: session.applied,
+    applied: { ...session.applied, options: describeOptions(session.applied.options) as Record<string, unknown> },
     sample: {
       wallMs: tally.wallMs,
       setupMs,
@@ -182,6 +248,8 @@ export async function measureOnce(adapter: PoolAdapter, plan: RunPlan): Promise<
       tally,
       ...(warmupTally ? { warmupTally } : {}),
       timeline: thinTimeline(timeline),
+      ...(extras.latency ? { latency: extras.latency.summary() } : {}),
+      ...(externalPeak ? { externalPeak } : {}),
     },
   };
 }

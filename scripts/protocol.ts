@@ -7,6 +7,8 @@ export interface ChildRequest {
   scenario: Scenario;
   implementation: string;
   threads: number;
+  /** Record per-task latency (default true); false only to measure what recording costs. */
+  latency?: boolean;
   /** Test fixtures only: a compiled module whose export named `implementation` is the adapter. */
   adapterModule?: string;
 }

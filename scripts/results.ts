@@ -27,14 +27,25 @@ interface ImplementationBase {
   kind: AdapterKind;
 }
 
+/** An implementation measured at fewer tasks than the scenario's, because the full count could not finish in time. */
+export interface ScaledRun {
+  tasks: number;
+  fromTasks: number;
+  reason: string;
+  /** The ideal at the smaller task count: distance from ideal is measured against this one. */
+  ideal: Ideal | null;
+}
+
 export type ImplementationResult =
-  | (ImplementationBase & { state: 'completed'; applied: Applied; runs: RunRecord[]; summary: ImplementationSummary })
+  | (ImplementationBase & { state: 'completed'; applied: Applied; runs: RunRecord[]; summary: ImplementationSummary; scaled?: ScaledRun; notes?: string[] })
   | (ImplementationBase & {
       state: 'errored';
       reason: string;
       applied?: Applied;
       runs: RunRecord[];
       summary?: ImplementationSummary;
+      scaled?: ScaledRun;
+      notes?: string[];
     })
   | (ImplementationBase & { state: 'skipped'; reason: string });
 
@@ -65,7 +76,11 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 export function resultsFileName(results: ResultsFile): string {
   const stamp = results.createdAt.replace(/[:.]/g, '-');
   const sha = results.env.gitSha?.slice(0, 7) ?? 'nogit';
-  return `${stamp}_${sha}.json`;
+  // A sweep's points share the scenario's folder; the point's values keep their file names apart and readable.
+  const point = results.scenario.point
+    ? `_${Object.entries(results.scenario.point).map(([k, v]) => `${k.replace(/\W/g, '')}-${String(v).replace(/[^A-Za-z0-9.]+/g, '')}`).join('_')}`
+    : '';
+  return `${stamp}_${sha}${point}.json`;
 }
 
 /** Writes results/<scenario>/<time>_<sha>.json via a temporary file and rename; never overwrites. */

@@ -48,7 +48,11 @@ process.once('message', (request: ChildRequest) => {
   void (async () => {
     try {
       const adapter = await loadAdapter(request);
-      const { applied, sample } = await measureOnce(adapter, { scenario: request.scenario, threads: request.threads });
+      const { applied, sample } = await measureOnce(
+        adapter,
+        { scenario: request.scenario, threads: request.threads },
+        { latency: request.latency ?? true },
+      );
       await reply({ type: 'measured', applied, sample });
       // A pool that leaves a handle open must not hold the run past its reply.
       process.exit(0);

@@ -7,7 +7,7 @@ import { runChild } from './child.js';
 import type { ChildReply } from './protocol.js';
 import { captureEnvironment, installedVersion } from './environment.js';
 import { idealFor } from './ideal.js';
-import type { ImplementationResult, ResultsFile, RunRecord } from './results.js';
+import type { ImplementationResult, ResultsFile, RunRecord, ScaledRun } from './results.js';
 import { RESULTS_SCHEMA_VERSION } from './results.js';
 import { summarize } from './stats.js';
 
@@ -30,12 +30,22 @@ export interface BenchOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Aborting stops the run: the running child is killed, nothing new starts, and the results come back partial. */
   signal?: AbortSignal;
+  /** Record per-task latency (default true); false only to measure what recording costs. */
+  latency?: boolean;
 }
 
 export const DEFAULT_CHILD_HEAP_LIMIT_MB = 8192;
 
 export function resolveThreads(scenario: Scenario): number {
   return scenario.threads === 'auto' ? os.availableParallelism() : scenario.threads;
+}
+
+/** The scenario at a smaller task count; warm-up never exceeds the measured run. */
+export function scaledScenario(scenario: Scenario, tasks: number): Scenario {
+  if (!Number.isInteger(tasks) || tasks < 1 || tasks >= scenario.tasks) {
+    throw new Error(`scaleDown must return an integer task count from 1 to ${scenario.tasks - 1}, got ${tasks}`);
+  }
+  return { ...scenario, tasks, warmup: { ...scenario.warmup, tasks: Math.min(scenario.warmup.tasks, tasks) } };
 }
 
 /** Run r starts at contender r (mod n), so no implementation always runs first or last. */
@@ -74,6 +84,17 @@ export function assemble(contender: Contender, runs: RunRecord[]): Implementatio
   return { ...base, state: 'errored', reason, runs, ...(applied ? { applied } : {}), ...(summary ? { summary } : {}) };
 }
 
+/** What a reader must know to read a row right: settings the implementation could not apply. */
+export function resultNotes(scenario: Scenario, result: ImplementationResult): string[] {
+  if (result.state === 'skipped' || !result.applied) return [];
+  const notes: string[] = [];
+  const wanted = scenario.retries ?? 0;
+  const applied = result.applied.retries;
+  if (wanted > 0 && applied === undefined) notes.push(`has no retry: the scenario asks for ${wanted}, so failed tasks stay failed`);
+  else if (wanted > 0 && applied !== wanted) notes.push(`applied ${applied} retries where the scenario asks for ${wanted}`);
+  return notes;
+}
+
 /** A child's reply as a run record, with every check the runner makes on a measured run. */
 export function toRecord(reply: ChildReply, elapsedMs: number, plan: RunPlan, runIndex: number): RunRecord {
   if (reply.type === 'failed') return { runIndex, state: 'failed', reason: reply.reason, elapsedMs };
@@ -100,11 +121,22 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
 
   const runnable: Contender[] = [];
   const skipped = new Map<string, ImplementationResult>();
+  // Implementations that cannot finish the scenario's task count in time run a smaller one, recorded as such.
+  const scaled = new Map<string, { plan: RunPlan; scaled: ScaledRun }>();
   for (const contender of options.contenders) {
     const { adapter } = contender;
     const verdict = adapter.canRun(plan);
     if (verdict === true) {
       runnable.push(contender);
+      const down = adapter.scaleDown?.(plan);
+      if (down) {
+        const smaller = scaledScenario(scenario, down.tasks);
+        const smallerPlan: RunPlan = { scenario: smaller, threads };
+        scaled.set(adapter.name, {
+          plan: smallerPlan,
+          scaled: { tasks: smaller.tasks, fromTasks: scenario.tasks, reason: down.reason, ideal: await idealFor(smaller, threads) },
+        });
+      }
     } else {
       skipped.set(adapter.name, {
         name: adapter.name,
@@ -125,17 +157,24 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
     for (const contender of rotatedOrder(runnable, run)) {
       if (signal?.aborted) break runs;
       const name = contender.adapter.name;
+      const ownPlan = scaled.get(name)?.plan ?? plan;
       step++;
       options.onProgress?.({ type: 'start', name, run: run + 1, runs, step, steps });
       const { reply, elapsedMs } = await runChild(
-        { scenario, implementation: name, threads, ...(contender.module ? { adapterModule: contender.module } : {}) },
+        {
+          scenario: ownPlan.scenario,
+          implementation: name,
+          threads,
+          ...(options.latency === false ? { latency: false } : {}),
+          ...(contender.module ? { adapterModule: contender.module } : {}),
+        },
         scenario.timeLimitSeconds,
         heapLimitMB,
         signal,
       );
       // An interrupted run says nothing about the implementation: it is dropped, not recorded as a failure.
       if (signal?.aborted) break runs;
-      const record = toRecord(reply, elapsedMs, plan, run);
+      const record = toRecord(reply, elapsedMs, ownPlan, run);
       records.get(name)!.push(record);
       const ok = record.state === 'measured' && record.problems.length === 0;
       const detail =
@@ -162,7 +201,14 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
         reason: `not run: the benchmark was ${interrupted}`,
       };
     }
-    return assemble(c, done);
+    const result = assemble(c, done);
+    const scale = scaled.get(c.adapter.name);
+    const notes = resultNotes(scenario, result);
+    return {
+      ...result,
+      ...(scale ? { scaled: scale.scaled } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
+    };
   });
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION, createdAt, scenario, runsPerImplementation: runs, ideal, env, implementations,

@@ -2,7 +2,7 @@
 // have room (threads × tasks per worker), results come back the same way. The floor for thread pools.
 import { Worker } from 'node:worker_threads';
 import { decodeResult } from '../../scenarios/workloads/task.js';
-import { compiledWorkerFile, requireSplit, threadSplitCanRun, workerDataFor } from '../mapping.js';
+import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadSplitCanRun, workerDataFor } from '../mapping.js';
 import type { Done, PoolAdapter } from '../types.js';
 
 type Reply = number | { id: number; error: string };
@@ -15,6 +15,7 @@ export const rawWorkersReference: PoolAdapter = {
   async setup(plan) {
     const split = requireSplit(plan);
     const { threads, tasksPerWorker } = split;
+    const payload = payloadOf(plan);
     const file = compiledWorkerFile('raw-worker');
     const workers = Array.from({ length: threads }, () => new Worker(file, { workerData: workerDataFor(plan) }));
     const inFlight = new Array<number>(threads).fill(0);
@@ -31,7 +32,12 @@ export const rawWorkersReference: PoolAdapter = {
         if (inFlight[w]! < tasksPerWorker) {
           inFlight[w]!++;
           waiting.set(id, done);
-          workers[w]!.postMessage(id);
+          if (payload) {
+            const { message, transferList } = payloadMessage(id, payload);
+            workers[w]!.postMessage(message, transferList);
+          } else {
+            workers[w]!.postMessage(id);
+          }
           return true;
         }
       }

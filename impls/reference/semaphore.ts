@@ -1,7 +1,7 @@
 // Reference row: the smallest honest in-thread limiter, a counter plus a FIFO of waiting ids.
 // Every in-thread pool should approach it; none has a reason to be far slower.
 import { createTask } from '../../scenarios/workloads/task.js';
-import { inThreadCanRun } from '../mapping.js';
+import { inThreadCanRun, taskSpecFor } from '../mapping.js';
 import type { Done, PoolAdapter } from '../types.js';
 
 export const semaphoreReference: PoolAdapter = {
@@ -10,7 +10,7 @@ export const semaphoreReference: PoolAdapter = {
   summary: 'a ~20-line counter plus FIFO limiter: the floor for in-thread pools',
   canRun: inThreadCanRun,
   async setup(plan) {
-    const task = createTask(plan.scenario.workload);
+    const task = createTask(taskSpecFor(plan));
     const limit = plan.scenario.concurrency;
     let active = 0;
     // FIFO as two parallel arrays with a moving head: O(1) dequeue without shift().

@@ -1,5 +1,5 @@
 // The task module the home thread engine loads: its default export runs each task; workerData is the workload.
 import { workerData } from 'node:worker_threads';
-import { createTask, type Workload } from '../../scenarios/workloads/task.js';
+import { createTask, type TaskSpec } from '../../scenarios/workloads/task.js';
 
-export default createTask(workerData as Workload);
+export default createTask(workerData as TaskSpec);

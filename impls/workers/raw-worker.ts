@@ -1,12 +1,12 @@
 // The raw-workers reference: plain postMessage in both directions, ids in, encoded results out.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createTask, type Workload } from '../../scenarios/workloads/task.js';
+import { createTask, type TaskInput, type TaskSpec } from '../../scenarios/workloads/task.js';
 
-const task = createTask(workerData as Workload);
+const task = createTask(workerData as TaskSpec);
 const port = parentPort!;
-port.on('message', (id: number) => {
-  task(id).then(
+port.on('message', (input: TaskInput) => {
+  task(input).then(
     (result) => port.postMessage(result),
-    (error: unknown) => port.postMessage({ id, error: String(error) }),
+    (error: unknown) => port.postMessage({ id: typeof input === 'number' ? input : input.id, error: String(error) }),
   );
 });

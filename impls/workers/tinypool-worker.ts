@@ -1,5 +1,5 @@
 // tinypool wraps worker_threads' workerData with its own; Tinypool.workerData is the user's part.
 import Tinypool from 'tinypool';
-import { createTask, type Workload } from '../../scenarios/workloads/task.js';
+import { createTask, type TaskSpec } from '../../scenarios/workloads/task.js';
 
-export default createTask(Tinypool.workerData as Workload);
+export default createTask(Tinypool.workerData as TaskSpec);

@@ -1,0 +1,101 @@
+// Sweeps: one results file per grid point; this turns a set of them into compact grids (time, heap) with the
+// ideal per point, and a one-line growth reading per implementation.
+import { pointLabel, type Scenario } from '../scenarios/schema.js';
+import type { ImplementationResult, ResultsFile } from './results.js';
+
+const MB = 1024 * 1024;
+
+export interface SweepCell {
+  wallMs: number;
+  heapBytes: number;
+  idealMs: number | null;
+}
+
+export interface SweepGrid {
+  sweepId: string;
+  points: string[];
+  ideals: Array<number | null>;
+  rows: Array<{ name: string; cells: Array<SweepCell | string> }>;
+}
+
+/** A cell: the median time and heap, or why there is none (skipped, errored). */
+function cellOf(impl: ImplementationResult | undefined, ideal: number | null): SweepCell | string {
+  if (!impl) return 'not run';
+  if (impl.state === 'skipped') return 'skipped';
+  if (impl.state === 'errored' || !impl.summary) return 'errored';
+  return { wallMs: impl.summary.wallMs.median, heapBytes: impl.summary.heapPeakBytes.median, idealMs: impl.scaled ? (impl.scaled.ideal?.ms ?? null) : ideal };
+}
+
+/** Files of one sweep, in the order the grid expanded (the runner writes them in that order). */
+export function buildSweepGrid(files: readonly ResultsFile[]): SweepGrid {
+  const first = files[0];
+  if (!first) throw new Error('a sweep grid needs at least one results file');
+  const names = [...new Set(files.flatMap((f) => f.implementations.map((i) => i.name)))];
+  return {
+    sweepId: first.scenario.id,
+    points: files.map((f) => (f.scenario.point ? pointLabel(f.scenario.point) : 'base')),
+    ideals: files.map((f) => f.ideal?.ms ?? null),
+    rows: names.map((name) => ({ name, cells: files.map((f) => cellOf(f.implementations.find((i) => i.name === name), f.ideal?.ms ?? null)) })),
+  };
+}
+
+function pad(cells: string[][]): string {
+  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
+  return cells.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+function timeText(cell: SweepCell | string): string {
+  if (typeof cell === 'string') return cell;
+  const s = (cell.wallMs / 1000).toFixed(cell.wallMs < 10_000 ? 2 : 1);
+  return cell.idealMs ? `${s} (${(cell.wallMs / cell.idealMs).toFixed(1)}×)` : s;
+}
+
+function heapText(cell: SweepCell | string): string {
+  return typeof cell === 'string' ? cell : (cell.heapBytes / MB).toFixed(1);
+}
+
+/**
+ * How heap grows along the points, read from the first and last measured cells: 'flat' when it stays within
+ * ±50 %, otherwise the ratio beside the ratio of the points' task counts so a reader can see linear growth.
+ */
+export function growthReading(grid: SweepGrid, files: readonly ResultsFile[], name: string): string | null {
+  const row = grid.rows.find((r) => r.name === name);
+  if (!row) return null;
+  const measured = row.cells.flatMap((c, i) => (typeof c === 'string' ? [] : [{ c, scenario: files[i]!.scenario }]));
+  if (measured.length < 2) return null;
+  const a = measured[0]!;
+  const b = measured[measured.length - 1]!;
+  const heap = b.c.heapBytes / a.c.heapBytes;
+  const time = b.c.wallMs / a.c.wallMs;
+  const tasks = b.scenario.tasks / a.scenario.tasks;
+  const heapWord = heap < 1.5 && heap > 0.67 ? 'flat' : `×${heap.toFixed(1)}`;
+  const taskWord = tasks === 1 ? '' : ` for ×${tasks.toFixed(0)} tasks`;
+  return `${name}: heap ${heapWord}, time ×${time.toFixed(1)}${taskWord} (${label(a.scenario)} → ${label(b.scenario)})`;
+}
+
+function label(scenario: Scenario): string {
+  return scenario.point ? pointLabel(scenario.point) : 'base';
+}
+
+export function renderSweepGrid(files: readonly ResultsFile[]): string {
+  const grid = buildSweepGrid(files);
+  const ideal = ['ideal s', ...grid.ideals.map((ms) => (ms === null ? '—' : (ms / 1000).toFixed(ms < 10_000 ? 2 : 1)))];
+  const head = ['implementation', ...grid.points];
+  const time = pad([head, ideal, ...grid.rows.map((r) => [r.name, ...r.cells.map(timeText)])]);
+  const heap = pad([head, ...grid.rows.map((r) => [r.name, ...r.cells.map(heapText)])]);
+  const growth = grid.rows.flatMap((r) => {
+    const g = growthReading(grid, files, r.name);
+    return g ? [g] : [];
+  });
+  return [
+    `sweep ${grid.sweepId}: ${files.length} points`,
+    '',
+    'time median s (× ideal)',
+    time,
+    '',
+    'heap peak median MB',
+    heap,
+    '',
+    ...growth,
+  ].join('\n');
+}
