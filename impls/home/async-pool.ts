@@ -9,6 +9,7 @@
 import { TimeoutError } from './errors.js';
 import type { PoolMetrics } from './metrics.js';
 import { checkInteger } from './options.js';
+import { TaskGroup, type GroupOptions } from './group.js';
 import { CoreJob, PoolCore, RUNNING, orderedMap, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
 import type { Triple } from './task-queue.js';
 
@@ -77,7 +78,6 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   private readonly busySlots: Slot[] = [];
   private running = 0;
   private pumping = false;
-  private readonly roomWaiters: (() => void)[] = [];
   /** Bound once: a timer per task with a timeout, but no closure per task. */
   private readonly timeoutHandler = (job: Job): void => this.expire(job);
 
@@ -113,9 +113,7 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
    * error is undefined on success.
    */
   run<T extends R = R>(fn: TaskFn<A, T>, arg: A, callback: TaskCallback<A, T>, options?: TaskOptions): void {
-    if (typeof fn !== 'function') throw new TypeError(`task must be a function; got ${typeof fn}`);
-    if (typeof callback !== 'function') throw new TypeError(`callback must be a function; got ${typeof callback}`);
-    this.counters.submitted++;
+    this.checkTask(fn, callback);
     if (options === undefined && !this.jobsOnly && !this.closing) {
       if (this.running < this.limit && this.queue.size === 0) return this.startPlain(fn, arg, callback);
       if (this.queue.size < this.maxQueue) return this.queue.push(fn, arg, callback);
@@ -123,10 +121,21 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     this.submitJob(new Job(fn, arg, callback, this.settingsFor(options)));
   }
 
-  /** Resolves once the queue has room for another task (immediately when it has). */
-  waitForRoom(): Promise<void> {
-    if (this.queue.size < this.maxQueue) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  /**
+   * submit() that never waits for queue room: when the queue is full it rejects with QueueFullError, even on a
+   * pool created with whenFull: 'wait'. Otherwise it behaves exactly as submit().
+   */
+  trySubmit<T extends R = R>(fn: TaskFn<A, T>, arg?: A, options?: TaskOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const callback: AnyCallback = (error, result) => (error === undefined ? resolve(result as T) : reject(error));
+      this.checkTask(fn, callback);
+      this.submitJob(new Job(fn, arg, callback, this.settingsFor(options)), false);
+    });
+  }
+
+  /** A group of tasks awaited together with all(); `{ failFast: true }` aborts the rest on the first failure. */
+  group(options?: GroupOptions): AsyncTaskGroup<A, R> {
+    return new AsyncTaskGroup(this, options, (fn) => this.deferPump(fn));
   }
 
   /**
@@ -166,7 +175,14 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   // ── internals ──────────────────────────────────────────────────────────────────────────────────────────
 
   protected canStartNow(): boolean {
-    return this.running < this.limit && this.queue.size === 0;
+    return this.running < this.limit && this.queue.size === 0 && this.admits();
+  }
+
+  /** Checks a task and counts it as submitted. */
+  private checkTask(fn: unknown, callback: unknown): void {
+    if (typeof fn !== 'function') throw new TypeError(`task must be a function; got ${typeof fn}`);
+    if (typeof callback !== 'function') throw new TypeError(`callback must be a function; got ${typeof callback}`);
+    this.counters.submitted++;
   }
 
   private acquireSlot(): Slot {
@@ -193,6 +209,7 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     slot.job = job;
     job.slot = slot;
     job.state = RUNNING;
+    this.breaker?.started(job);
     if (this.trackLatency) {
       slot.startedAt = performance.now();
       this.waitLatency!.record(slot.startedAt - job.submittedAt);
@@ -284,16 +301,31 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     const out = this.out;
     // Starting a task can free room for held submissions, and moving those can give idle slots work: loop until stable.
     do {
-      while (this.running < this.limit && this.queue.shift(out, now)) {
+      while (this.running < this.limit && this.queue.size > 0 && this.admits() && this.queue.shift(out, now)) {
         const { a, b, c } = out;
         out.a = out.b = out.c = undefined;
         if (isJob(a)) this.startJob(a);
         else this.startPlain(a as AnyFn, b, c as AnyCallback);
       }
     } while (this.hasHeld() && this.moveHeld() && this.running < this.limit);
-    while (this.roomWaiters.length > 0 && this.queue.size < this.maxQueue) this.roomWaiters.shift()!();
+    this.wakeRoomWaiters();
     this.pumping = false;
     this.checkIdle();
   }
 
+}
+
+/** A task group on the async engine: members are submitted as with the pool's submit() and awaited with all(). */
+export class AsyncTaskGroup<A = unknown, R = unknown> extends TaskGroup<R, TaskOptions> {
+  constructor(
+    private readonly pool: AsyncPool<A, R>,
+    options: GroupOptions | undefined,
+    deferPump: (fn: () => void) => void,
+  ) {
+    super(options, deferPump);
+  }
+
+  submit<T extends R = R>(fn: TaskFn<A, T>, arg?: A, options?: TaskOptions): Promise<T> {
+    return this.add<T>(options, (memberOptions, callback) => this.pool.run(fn, arg as A, callback, memberOptions));
+  }
 }

@@ -29,6 +29,17 @@ export class QueueFullError extends PoolError {
   }
 }
 
+/**
+ * More callers than maxBlockedSubmits were already waiting for queue room (held submissions plus waitForRoom()
+ * callers): this one is refused at once instead of joining them, as ants' ErrPoolOverload.
+ */
+export class PoolOverloadError extends PoolError {
+  override name = 'PoolOverloadError';
+  constructor(readonly maxBlockedSubmits: number) {
+    super(`too many callers waiting for queue room (maxBlockedSubmits ${maxBlockedSubmits})`);
+  }
+}
+
 /** Submitted after close() or destroy(). */
 export class PoolClosedError extends PoolError {
   override name = 'PoolClosedError';
@@ -68,4 +79,7 @@ export const optionErrors = {
   oneOf: (option: string, value: unknown, allowed: string) =>
     new TypeError(`options.${option} must be ${allowed}; got ${show(value)}`),
   range: (option: string, value: unknown, detail: string) => new RangeError(`options.${option} ${detail}; got ${show(value)}`),
+  object: (option: string, value: unknown, fields: string) =>
+    new TypeError(`options.${option} must be an object { ${fields} }; got ${show(value)}`),
+  ratio: (option: string, value: unknown) => new TypeError(`options.${option} must be a number > 0 and ≤ 1; got ${show(value)}`),
 } as const;

@@ -1,5 +1,6 @@
 // Counters every pool keeps, and optional latency histograms (perf_hooks, nanosecond resolution, reported in ms).
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
+import type { BreakerMetrics } from './breaker.js';
 
 export interface LatencySummary {
   count: number;
@@ -26,6 +27,8 @@ export interface PoolMetrics {
   runTime?: LatencySummary;
   /** Thread engine: fraction of each worker's time spent running tasks since it started (0…1). */
   utilization?: number;
+  /** Present when the pool has a circuit breaker: its state, how often it opened, the current window's ratio. */
+  breaker?: BreakerMetrics;
 }
 
 export class Counters {
@@ -39,10 +42,13 @@ export class Counters {
 
 export class Latency {
   private readonly histogram: RecordableHistogram = createHistogram();
+  /** Sees every recorded duration (ms): exporters build their own buckets from it. */
+  listener: ((ms: number) => void) | null = null;
 
   /** Records a duration given in ms (performance.now() differences). */
   record(ms: number): void {
     this.histogram.record(Math.max(1, Math.round(ms * 1e6)));
+    if (this.listener) this.listener(ms);
   }
 
   summary(): LatencySummary {

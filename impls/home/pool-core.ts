@@ -1,7 +1,8 @@
 // What both engines share: the queue and what waits beside it (held submissions, retries), the life of a task that
 // carries options (submit → queue → run → retry or settle), and the counting and delivery of every outcome.
 // Each engine supplies how a task starts, how a running one is cut loose, and its own hot path for plain tasks.
-import { AbortError, PoolClosedError, PoolDestroyedError, QueueFullError, optionErrors } from './errors.js';
+import { CircuitBreaker, type BreakerOptions, type BreakerState, type BreakerTicket } from './breaker.js';
+import { AbortError, PoolClosedError, PoolDestroyedError, PoolOverloadError, QueueFullError, optionErrors } from './errors.js';
 import { Counters, Latency, type PoolMetrics } from './metrics.js';
 import { checkIntegerOrInfinity, checkNonNegative, checkOptionalFunction } from './options.js';
 import { normalizeRetry, retryDelay, shouldRetry, type RetryOptions, type RetryPolicy } from './retry.js';
@@ -38,8 +39,9 @@ export interface JobSettings {
 }
 
 /** A task that carries options: timeout, signal, retry, priority, or per-task timing. */
-export class CoreJob implements QueuedJob {
+export class CoreJob implements QueuedJob, BreakerTicket {
   cancelled = false;
+  probeEpoch = 0;
   state = QUEUED;
   attempt = 1;
   timer: NodeJS.Timeout | null = null;
@@ -65,6 +67,10 @@ export class CoreJob implements QueuedJob {
 export interface CoreOptions<A, R> {
   maxQueue?: number;
   whenFull?: 'reject' | 'wait';
+  /** Callers that may wait for queue room at once (held submissions + waitForRoom()); past it: PoolOverloadError. */
+  maxBlockedSubmits?: number;
+  /** Opt-in circuit breaker: stops starting tasks while too many fail; queued tasks wait, none is rejected. */
+  breaker?: BreakerOptions;
   timeoutMs?: number;
   retry?: RetryOptions | number;
   agingMs?: number;
@@ -99,6 +105,8 @@ export async function* orderedMap<I, T>(items: Iterable<I>, window: number, subm
 export abstract class PoolCore<J extends CoreJob, A, R> {
   protected readonly maxQueue: number;
   protected readonly whenFull: 'reject' | 'wait';
+  protected readonly maxBlocked: number;
+  protected readonly breaker: CircuitBreaker | null;
   protected readonly defaultTimeoutMs: number;
   protected readonly defaultRetry: RetryPolicy | null;
   protected readonly aging: boolean;
@@ -117,6 +125,9 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
   protected closing = false;
   protected destroyed = false;
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly roomWaiters: (() => void)[] = [];
+  /** While > 0, aborts do not pump: see deferPump. */
+  private pumpDeferred = 0;
   protected readonly counters = new Counters();
   protected readonly waitLatency: Latency | null;
   protected readonly runLatency: Latency | null;
@@ -126,6 +137,8 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     const whenFull = options.whenFull ?? 'reject';
     if (whenFull !== 'reject' && whenFull !== 'wait') throw optionErrors.oneOf('whenFull', whenFull, '"reject" or "wait"');
     this.whenFull = whenFull;
+    this.maxBlocked = checkIntegerOrInfinity('maxBlockedSubmits', options.maxBlockedSubmits ?? Infinity, 0);
+    this.breaker = options.breaker === undefined ? null : new CircuitBreaker(options.breaker, (state) => this.breakerChanged(state));
     this.defaultTimeoutMs = options.timeoutMs === undefined ? 0 : checkNonNegative('timeoutMs', options.timeoutMs);
     this.defaultRetry = normalizeRetry('retry', options.retry);
     const agingMs = options.agingMs === undefined ? 0 : checkNonNegative('agingMs', options.agingMs);
@@ -134,7 +147,8 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     this.trackLatency = options.trackLatency ?? false;
     this.waitLatency = this.trackLatency ? new Latency() : null;
     this.runLatency = this.trackLatency ? new Latency() : null;
-    this.jobsOnly = this.defaultTimeoutMs > 0 || this.defaultRetry !== null || this.aging || this.trackLatency;
+    // The breaker must see every start and outcome, so it routes every task through a job.
+    this.jobsOnly = this.defaultTimeoutMs > 0 || this.defaultRetry !== null || this.aging || this.trackLatency || this.breaker !== null;
     this.onResult = checkOptionalFunction('onResult', options.onResult);
     this.onError = checkOptionalFunction('onError', options.onError);
   }
@@ -163,6 +177,51 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     return this.queue.size + this.heldLive + this.retrying.size;
   }
 
+  /** Callers waiting for queue room now: held submissions and waitForRoom() promises. */
+  get blockedCount(): number {
+    return this.heldLive + this.roomWaiters.length;
+  }
+
+  /**
+   * Resolves once the queue has room for another task (immediately when it has). Rejects at once with
+   * PoolOverloadError when maxBlockedSubmits callers are already waiting.
+   */
+  waitForRoom(): Promise<void> {
+    if (this.queue.size < this.maxQueue) return Promise.resolve();
+    if (this.blockedCount >= this.maxBlocked) return Promise.reject(new PoolOverloadError(this.maxBlocked));
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** Called at the end of each pump: wakes waitForRoom() callers, one per free queue place. */
+  protected wakeRoomWaiters(): void {
+    while (this.roomWaiters.length > 0 && (this.queue.size < this.maxQueue || this.destroyed)) this.roomWaiters.shift()!();
+  }
+
+  /** True when the breaker (if any) lets one more task start now. */
+  protected admits(): boolean {
+    return this.breaker === null || this.breaker.allows();
+  }
+
+  private breakerChanged(state: BreakerState): void {
+    // Open: keep the process alive through the cool-down only if tasks wait for it. Otherwise tasks may start.
+    if (state === 'open') this.breaker!.holdProcess(this.pendingCount > 0);
+    else this.pump();
+  }
+
+  /**
+   * For exporters: sees every wait-time and run-time duration (ms) as it is recorded. Only pools created with
+   * trackLatency record them; otherwise this returns null. One observer at a time; call the returned function to detach.
+   */
+  observeLatency(listener: (kind: 'wait' | 'run', ms: number) => void): (() => void) | null {
+    if (!this.waitLatency || !this.runLatency) return null;
+    if (this.waitLatency.listener) throw new Error('observeLatency: this pool already has a latency observer');
+    this.waitLatency.listener = (ms) => listener('wait', ms);
+    this.runLatency.listener = (ms) => listener('run', ms);
+    return () => {
+      this.waitLatency!.listener = this.runLatency!.listener = null;
+    };
+  }
+
   /** Resolves when nothing is running, queued, held or waiting to retry. */
   onIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
@@ -182,10 +241,12 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
       queued: this.pendingCount,
       ...(this.waitLatency ? { waitTime: this.waitLatency.summary() } : {}),
       ...(this.runLatency ? { runTime: this.runLatency.summary() } : {}),
+      ...(this.breaker ? { breaker: this.breaker.metrics() } : {}),
     };
   }
 
-  protected submitJob(job: J): void {
+  /** `mayWait` false (trySubmit) refuses with QueueFullError where whenFull 'wait' would hold the submission. */
+  protected submitJob(job: J, mayWait = true): void {
     if (this.closing) return this.refuse(job, this.destroyed ? new PoolDestroyedError() : new PoolClosedError());
     if (job.signal) {
       if (job.signal.aborted) {
@@ -198,8 +259,10 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     }
     if (this.trackLatency) job.submittedAt = performance.now();
     if (this.canStartNow()) return this.startJob(job);
+    if (this.breaker?.current === 'open') this.breaker.holdProcess(true);
     if (this.queue.size >= this.maxQueue) {
-      if (this.whenFull === 'reject') return this.refuse(job, new QueueFullError(this.maxQueue));
+      if (this.whenFull === 'reject' || !mayWait) return this.refuse(job, new QueueFullError(this.maxQueue));
+      if (this.blockedCount >= this.maxBlocked) return this.refuse(job, new PoolOverloadError(this.maxBlocked));
       job.state = HELD;
       this.held.push(job);
       this.heldLive++;
@@ -235,11 +298,25 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     }
     this.counters.aborted++;
     this.settleJob(job, error);
-    this.pump();
+    if (this.pumpDeferred === 0) this.pump();
+  }
+
+  /**
+   * Runs `fn` (which aborts tasks) and pumps once after it. Aborting many tasks one by one would otherwise free a
+   * slot with the first abort and start a queued task the next abort is about to cancel.
+   */
+  protected deferPump(fn: () => void): void {
+    this.pumpDeferred++;
+    try {
+      fn();
+    } finally {
+      if (--this.pumpDeferred === 0) this.pump();
+    }
   }
 
   /** A try failed: retry it after its backoff if its policy allows, otherwise settle it with the error. */
   protected fail(job: J, error: unknown, timedOut: boolean): void {
+    this.breaker?.finished(job, true);
     const policy = job.retry;
     if (policy && !this.destroyed && shouldRetry(policy, error, job.attempt, timedOut)) {
       this.counters.retried++;
@@ -268,6 +345,11 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     if (job.onAbort) {
       job.signal!.removeEventListener('abort', job.onAbort);
       job.onAbort = null;
+    }
+    if (this.breaker) {
+      // A failed try was reported in fail(); what remains is a success, or an end without outcome (abort, destroy).
+      if (error === undefined) this.breaker.finished(job, false);
+      else this.breaker.released(job);
     }
     this.settle(job.arg, job.callback, error, value);
   }
@@ -335,6 +417,9 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     this.destroyed = true;
     const error = new PoolDestroyedError();
     this.rejectWaiting(error, isJob);
+    this.breaker?.dispose();
+    // Their next submit is refused with PoolDestroyedError rather than left waiting forever.
+    this.wakeRoomWaiters();
     return error;
   }
 

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { TimeoutError, WorkerCrashError, optionErrors } from './errors.js';
 import type { PoolMetrics } from './metrics.js';
 import { checkInteger, checkNonNegative } from './options.js';
+import { TaskGroup, type GroupOptions } from './group.js';
 import { CoreJob, PoolCore, RUNNING as J_RUNNING, orderedMap, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
 import type { Triple } from './task-queue.js';
 
@@ -187,8 +188,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
 
   /** Callback form: `callback(error, result, arg)` exactly once; no promise per task. */
   run<T extends R = R>(arg: A, callback: ThreadTaskCallback<A, T>, options?: ThreadTaskOptions): void {
-    if (typeof callback !== 'function') throw new TypeError(`callback must be a function; got ${typeof callback}`);
-    this.counters.submitted++;
+    this.checkCallback(callback);
     if (options === undefined && !this.jobsOnly && !this.closing) {
       if (this.queue.size < this.maxQueue) {
         this.queue.push(DEFAULT_NAME, arg, callback);
@@ -196,7 +196,24 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
         return;
       }
     }
-    this.submitJob(new Job(options?.name ?? DEFAULT_NAME, arg, callback, this.settingsFor(options), options?.transferList ?? null));
+    this.submitJob(this.jobFor(arg, callback, options));
+  }
+
+  /**
+   * submit() that never waits for queue room: when the queue is full it rejects with QueueFullError, even on a
+   * pool created with whenFull: 'wait'. Otherwise it behaves exactly as submit().
+   */
+  trySubmit<T extends R = R>(arg: A, options?: ThreadTaskOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const callback: AnyCallback = (error, result) => (error === undefined ? resolve(result as T) : reject(error));
+      this.checkCallback(callback);
+      this.submitJob(this.jobFor(arg, callback, options), false);
+    });
+  }
+
+  /** A group of tasks awaited together with all(); `{ failFast: true }` aborts the rest on the first failure. */
+  group(options?: GroupOptions): ThreadTaskGroup<A, R> {
+    return new ThreadTaskGroup(this, options, (fn) => this.deferPump(fn));
   }
 
   map<I extends A, T extends R>(items: Iterable<I>, options: { concurrency?: number; name?: string } = {}): AsyncGenerator<T> {
@@ -411,7 +428,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     const out = this.out;
     const now = this.aging ? performance.now() : 0;
     do {
-      while (this.queue.size > 0) {
+      while (this.queue.size > 0 && this.admits()) {
         const handle = this.pickWorker();
         if (!handle) break;
         this.queue.shift(out, now);
@@ -421,6 +438,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
         else this.assign(handle, b, c as AnyCallback, null, DEFAULT_NAME, null);
       }
     } while (this.hasHeld() && this.moveHeld());
+    this.wakeRoomWaiters();
     this.dispatching = false;
     if (this.maybeIdle.length > 0) {
       for (const handle of this.maybeIdle) if (handle.inFlight === 0 && this.workers.includes(handle)) this.armIdle(handle);
@@ -457,6 +475,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
 
   private assignJob(job: Job, handle: WorkerHandle): void {
     job.state = J_RUNNING;
+    this.breaker?.started(job);
     if (this.trackLatency) {
       job.startedAt = performance.now();
       this.waitLatency!.record(job.startedAt - job.submittedAt);
@@ -544,7 +563,17 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   // ── jobs ───────────────────────────────────────────────────────────────────────────────────────────────
 
   protected canStartNow(): boolean {
-    return this.queue.size === 0 && this.running < this.maxThreads * this.perWorker;
+    return this.queue.size === 0 && this.running < this.maxThreads * this.perWorker && this.admits();
+  }
+
+  /** Checks the callback and counts the task as submitted. */
+  private checkCallback(callback: unknown): void {
+    if (typeof callback !== 'function') throw new TypeError(`callback must be a function; got ${typeof callback}`);
+    this.counters.submitted++;
+  }
+
+  private jobFor(arg: unknown, callback: AnyCallback, options: ThreadTaskOptions | undefined): Job {
+    return new Job(options?.name ?? DEFAULT_NAME, arg, callback, this.settingsFor(options), options?.transferList ?? null);
   }
 
   protected startJob(job: Job): void {
@@ -555,5 +584,20 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
 
   protected detachRunning(job: Job): void {
     this.detach(job, false);
+  }
+}
+
+/** A task group on the thread engine: members are submitted as with the pool's submit() and awaited with all(). */
+export class ThreadTaskGroup<A = unknown, R = unknown> extends TaskGroup<R, ThreadTaskOptions> {
+  constructor(
+    private readonly pool: ThreadPool<A, R>,
+    options: GroupOptions | undefined,
+    deferPump: (fn: () => void) => void,
+  ) {
+    super(options, deferPump);
+  }
+
+  submit<T extends R = R>(arg: A, options?: ThreadTaskOptions): Promise<T> {
+    return this.add<T>(options, (memberOptions, callback) => this.pool.run(arg, callback, memberOptions));
   }
 }
