@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { registry } from '../impls/registry.js';
+import type { AdapterSession, PoolAdapter } from '../impls/types.js';
+import { createPayload, createProbe, createTask, decodeResult, ID_SPACE, InjectedTaskError } from '../scenarios/workloads/task.js';
+import { sleepIdeal } from '../scripts/ideal.js';
+import { produce } from '../scripts/producer.js';
+import { compiledFile } from '../scripts/paths.js';
+import { runBench, type Contender } from '../scripts/runner.js';
+import * as fixtures from './fixtures/adapters.js';
+import { tinyScenario } from './helpers.js';
+
+const fixtureModule = compiledFile('test', 'fixtures', 'adapters.js');
+const fixture = (adapter: PoolAdapter): Contender => ({ adapter, module: fixtureModule });
+
+describe('flaky workload', () => {
+  it('fails the first attempt of every failEvery-th task and succeeds on the retry', async () => {
+    const probe = createProbe(40, 1, true);
+    const task = createTask({ workload: { kind: 'flaky', ms: 1, failEvery: 20, failAttempts: 1 }, probe });
+    await expect(task(19)).rejects.toBeInstanceOf(InjectedTaskError);
+    expect(decodeResult(await task(19)).id).toBe(19);
+    expect(decodeResult(await task(18)).id).toBe(18);
+    expect(Array.from(new Int32Array(probe.attempts).slice(18, 20))).toEqual([1, 2]);
+  });
+
+  it('refuses to build without a probe to count attempts in', () => {
+    expect(() => createTask({ workload: { kind: 'flaky', ms: 1, failEvery: 20, failAttempts: 1 } })).toThrow(/probe/);
+  });
+});
+
+describe('payload workload', () => {
+  const task = createTask({ workload: { kind: 'payload', bytes: 64, transfer: false } });
+
+  it('answers with the id when its buffer arrived whole', async () => {
+    expect(decodeResult(await task(createPayload(7, 64))).id).toBe(7);
+  });
+
+  it('answers with another id when the buffer is short or belongs to another task', async () => {
+    expect(decodeResult(await task({ id: 7, data: new ArrayBuffer(8) })).id).not.toBe(7);
+    expect(decodeResult(await task({ id: 7, data: createPayload(8, 64).data })).id).not.toBe(7);
+  });
+});
+
+describe('mixed workload', () => {
+  it('spins on every cpuEvery-th task and sleeps on the rest', async () => {
+    const task = createTask({ workload: { kind: 'mixed', ms: 30, iterations: 10, cpuEvery: 2 } });
+    const t0 = performance.now();
+    await task(1);
+    const cpuMs = performance.now() - t0;
+    await task(0);
+    const sleepMs = performance.now() - t0 - cpuMs;
+    expect(cpuMs).toBeLessThan(25);
+    expect(sleepMs).toBeGreaterThanOrEqual(29);
+  });
+});
+
+describe('bursts producer', () => {
+  it('submits one burst at once and the next only after the interval', async () => {
+    const submittedAt: number[] = [];
+    const t0 = performance.now();
+    const session: AdapterSession = {
+      applied: { concurrency: 'unbounded', threads: 0, options: {} },
+      submit(id, done) {
+        submittedAt[id] = performance.now() - t0;
+        queueMicrotask(() => done(id, null, id + ID_SPACE));
+      },
+      async teardown() {},
+    };
+    const tally = await produce(session, 25, { style: 'bursts', size: 10, everyMs: 40 });
+    expect(tally.completed).toBe(25);
+    expect(Math.max(...submittedAt.slice(0, 10))).toBeLessThan(30);
+    expect(Math.min(...submittedAt.slice(10, 20))).toBeGreaterThanOrEqual(39);
+    expect(Math.min(...submittedAt.slice(20))).toBeGreaterThanOrEqual(79);
+  });
+
+  it('has an ideal no earlier than the last burst release', () => {
+    const ideal = sleepIdeal(tinyScenario({ tasks: 100, concurrency: 10, workload: { kind: 'sleep', ms: 5 }, producer: { style: 'bursts', size: 25, everyMs: 100 } }));
+    expect(ideal!.ms).toBe(300 + 3 * 5);
+  });
+});
+
+describe('errors scenario accounting', () => {
+  const scenario = tinyScenario({
+    tasks: 400,
+    concurrency: 8,
+    producer: { style: 'window', outstanding: 16 },
+    workload: { kind: 'flaky', ms: 1, failEvery: 20, failAttempts: 1 },
+    retries: 1,
+    errorTolerance: 0.06,
+  });
+
+  it('adds up failed + retried + first-try successes to the tasks submitted, with and without retry', async () => {
+    const results = await runBench({ scenario, runs: 1, contenders: [{ adapter: registry['home-async'] }, { adapter: registry['p-limit'] }] });
+    const [home, pLimit] = results.implementations;
+    for (const impl of [home!, pLimit!]) {
+      expect(impl.state).toBe('completed');
+      if (impl.state !== 'completed') continue;
+      const run = impl.runs[0]!;
+      if (run.state !== 'measured') throw new Error('not measured');
+      const t = run.sample.tally;
+      expect(t.completed - t.retried! + t.retried! + t.failed).toBe(t.tasks);
+      expect(t.lost).toBe(0);
+    }
+    if (home?.state !== 'completed' || pLimit?.state !== 'completed') return;
+    const homeTally = home.runs[0]!.state === 'measured' ? home.runs[0]!.sample.tally : undefined;
+    const limitTally = pLimit.runs[0]!.state === 'measured' ? pLimit.runs[0]!.sample.tally : undefined;
+    expect(homeTally).toMatchObject({ completed: 400, failed: 0, retried: 20, attempts: 420 });
+    expect(limitTally).toMatchObject({ completed: 380, failed: 20, retried: 0, attempts: 400 });
+    expect(home.applied.retries).toBe(1);
+    expect(pLimit.notes).toEqual(['has no retry: the scenario asks for 1, so failed tasks stay failed']);
+  });
+});
+
+describe('runner instruments', () => {
+  it('records per-task latency for every sampled task of a run', async () => {
+    const results = await runBench({ scenario: tinyScenario({ tasks: 300 }), runs: 1, contenders: [{ adapter: registry.semaphore }] });
+    const impl = results.implementations[0]!;
+    if (impl.state !== 'completed' || impl.runs[0]!.state !== 'measured') throw new Error(`not measured: ${JSON.stringify(impl)}`);
+    const latency = impl.runs[0]!.sample.latency!;
+    expect(latency.samples).toBe(300);
+    expect(latency.run.p50).toBeGreaterThanOrEqual(0.9);
+    expect(latency.total.max).toBeGreaterThanOrEqual(latency.total.p99);
+  });
+
+  it('records no latency when switched off', async () => {
+    const results = await runBench({ scenario: tinyScenario({ tasks: 100 }), runs: 1, latency: false, contenders: [{ adapter: registry.semaphore }] });
+    const impl = results.implementations[0]!;
+    if (impl.state !== 'completed' || impl.runs[0]!.state !== 'measured') throw new Error('not measured');
+    expect(impl.runs[0]!.sample.latency).toBeUndefined();
+  });
+
+  it('runs a scaled-down implementation at its own task count and says so', async () => {
+    const results = await runBench({ scenario: tinyScenario({ tasks: 300 }), runs: 1, contenders: [fixture(fixtures.scalesDown)] });
+    const impl = results.implementations[0]!;
+    expect(impl.state).toBe('completed');
+    if (impl.state !== 'completed' || impl.runs[0]!.state !== 'measured') return;
+    expect(impl.scaled).toMatchObject({ tasks: 100, fromTasks: 300, reason: 'scaled from 300 to a third for the test' });
+    expect(impl.runs[0]!.sample.tally).toMatchObject({ tasks: 100, completed: 100 });
+  });
+
+  it('keeps the peak of the memory an implementation holds outside the process', async () => {
+    const results = await runBench({ scenario: tinyScenario({ tasks: 300 }), runs: 1, contenders: [fixture(fixtures.holdsExternalMemory)] });
+    const impl = results.implementations[0]!;
+    if (impl.state !== 'completed' || impl.runs[0]!.state !== 'measured') throw new Error('not measured');
+    const peak = impl.runs[0]!.sample.externalPeak!;
+    expect(peak.bytes).toBeGreaterThanOrEqual(2000);
+    expect(peak.parts.server! + peak.parts.workers!).toBe(peak.bytes);
+  });
+});
+
+describe('payload across threads', () => {
+  for (const transfer of [false, true]) {
+    it(`reaches the workers intact when ${transfer ? 'transferred' : 'copied'}`, async () => {
+      const scenario = tinyScenario({ tasks: 60, concurrency: 4, threads: 2, workload: { kind: 'payload', bytes: 4096, transfer } });
+      const names = ['home-threads', 'piscina', 'tinypool', 'raw-workers', 'p-limit'] as const;
+      const results = await runBench({ scenario, runs: 1, contenders: names.map((n) => ({ adapter: registry[n] })) });
+      for (const impl of results.implementations) {
+        if (impl.name === 'p-limit') {
+          expect(impl).toMatchObject({ state: 'skipped', reason: expect.stringMatching(/no thread boundary/) });
+          continue;
+        }
+        expect(impl.state, `${impl.name}: ${'reason' in impl ? impl.reason : ''}`).toBe('completed');
+      }
+    });
+  }
+});
