@@ -1,4 +1,5 @@
 // The explicit list of implementations. Adding one = one adapter file + one line here.
+import { bullmqAdapter } from './bullmq.js';
 import { fastqAdapter } from './fastq.js';
 import { homeAsyncAdapter } from './home-async.js';
 import { homeThreadsAdapter } from './home-threads.js';
@@ -26,6 +27,7 @@ export const registry = {
   unbounded: unboundedReference,
   semaphore: semaphoreReference,
   'raw-workers': rawWorkersReference,
+  bullmq: bullmqAdapter,
 } satisfies Record<string, PoolAdapter>;
 
 export type ImplementationName = keyof typeof registry;

@@ -1,0 +1,381 @@
+// BullMQ on a real Redis server: the main side adds jobs with a Queue (addBulk per tick) and learns completions from
+// QueueEvents; worker *processes* (child_process.fork, or started by hand on other machines) run BullMQ Workers.
+// Concurrency maps like the thread pools: plan.threads processes × concurrency/threads jobs per process.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+// bullmq and ioredis are loaded in setup(): the registry is imported by every measured child, and loading them costs
+// about 6.5 MB of heap and 36 MB of RSS that no other implementation's row should carry.
+import type { Redis } from 'ioredis';
+import { findOrStartRedis, redisAvailability, REDIS_URL_ENV, type RedisServer } from '../scripts/redis.js';
+import { ID_SPACE } from '../scenarios/workloads/task.js';
+import { compiledWorkerFile, isSkip, requireSplit, splitAcrossThreads } from './mapping.js';
+import type { AdapterSession, Done, ExternalMemory, PoolAdapter, RunPlan, ScaleDown, Skip } from './types.js';
+import {
+  REMOTE_STALE_MS, workersKey, workloadKey, type FromWorker, type RemoteWorker, type ToWorker,
+} from './workers/bullmq-process.js';
+
+/** '0' leaves worker processes to be started by hand (on other machines) against POOLBENCH_REDIS_URL. */
+export const LOCAL_WORKERS_ENV = 'POOLBENCH_BULLMQ_LOCAL_WORKERS';
+/** Queue name hand-started workers listen on; local runs use a fresh queue per session. */
+export const QUEUE_ENV = 'POOLBENCH_BULLMQ_QUEUE';
+export const DEFAULT_REMOTE_QUEUE = 'poolbench';
+
+/**
+ * Jobs per second this adapter sustains end to end (addBulk → Worker → QueueEvents → done), rounded down from the
+ * slowest pass seen. Measured on the development machine (AMD EPYC, 2 cores shared by the producer, redis-server 7.0
+ * and both worker processes; Node 20) by driving this adapter with the harness producer, 20,000 tasks per pass,
+ * 3 passes after a 2,000-task warm-up: million's shape (sleep 10 ms, 2 processes × 5,000, window 20,000) ran
+ * 2,385–4,760 jobs/s, no-ops at 2 × 128 (window 1,024) 2,803–5,262 jobs/s. Redis and the worker processes share
+ * the two cores with the producer, so the per-job cost is CPU, not the sleep.
+ */
+export const CONSERVATIVE_JOBS_PER_SECOND = 2000;
+/** A scaled run's measured part may use this share of timeLimitSeconds; setup, warm-up and teardown need the rest. */
+const TIME_LIMIT_SHARE = 0.5;
+const ADD_CHUNK = 1000;
+const WORKER_START_TIMEOUT_MS = 30_000;
+const WORKER_STOP_TIMEOUT_MS = 10_000;
+const RSS_REPLY_TIMEOUT_MS = 1000;
+/** Workloads whose task input is a plain id; the others need a shared probe or a buffer no Redis job carries. */
+const SUPPORTED_WORKLOADS: readonly string[] = ['sleep', 'cpu', 'noop', 'mixed'];
+
+function localWorkers(env: NodeJS.ProcessEnv): boolean {
+  return env[LOCAL_WORKERS_ENV] !== '0';
+}
+
+export function bullmqCanRun(plan: RunPlan, env: NodeJS.ProcessEnv = process.env, lookup?: (path: string) => string | undefined): true | Skip {
+  const kind: string = plan.scenario.workload.kind;
+  if (!SUPPORTED_WORKLOADS.includes(kind)) {
+    return { reason: `workload ${kind} is not supported: a job carries only its task id (supported: ${SUPPORTED_WORKLOADS.join(', ')})` };
+  }
+  const redis = redisAvailability(env, lookup);
+  if (redis !== true) return redis;
+  if (!localWorkers(env) && !env[REDIS_URL_ENV]) {
+    return { reason: `${LOCAL_WORKERS_ENV}=0 needs ${REDIS_URL_ENV}: workers started by hand must reach the same Redis` };
+  }
+  const split = splitAcrossThreads(plan);
+  return isSkip(split) ? split : true;
+}
+
+/** Rounds down to one or two significant digits, so a scaled count reads plainly (48,213 → 48,000). */
+function roundDown(n: number): number {
+  if (n < 100) return Math.max(1, Math.floor(n));
+  const unit = 10 ** (Math.floor(Math.log10(n)) - 1);
+  return Math.floor(n / unit) * unit;
+}
+
+/** Seconds a run of `tasks` needs: Redis's per-job cost plus, for sleeps, the waves of sleeping at full concurrency. */
+function secondsFor(plan: RunPlan, tasks: number, jobsPerSecond: number): number {
+  const { workload, concurrency } = plan.scenario;
+  const sleeping = workload.kind === 'sleep' ? (tasks / concurrency) * (workload.ms / 1000) : 0;
+  return tasks / jobsPerSecond + sleeping;
+}
+
+export function bullmqScaleDown(plan: RunPlan, jobsPerSecond = CONSERVATIVE_JOBS_PER_SECOND): ScaleDown | undefined {
+  const { tasks, timeLimitSeconds } = plan.scenario;
+  const budget = timeLimitSeconds * TIME_LIMIT_SHARE;
+  const needed = secondsFor(plan, tasks, jobsPerSecond);
+  if (needed <= budget) return undefined;
+  // secondsFor is linear in tasks: scale by the ratio, then round down.
+  const scaled = roundDown(Math.min(tasks, (tasks * budget) / needed));
+  if (scaled >= tasks) return undefined;
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  return {
+    tasks: scaled,
+    reason:
+      `scaled from ${fmt(tasks)} to ${fmt(scaled)} tasks: ~${fmt(jobsPerSecond)} jobs/s through Redis would need ` +
+      `${fmt(Math.round(needed))} s, over half of the ${timeLimitSeconds} s limit (the rest is for setup, warm-up and teardown)`,
+  };
+}
+
+/** The most events the QueueEvents stream must hold unread: 4 per outstanding job (added, waiting, active, completed) plus a 'drained' each. */
+function eventsMaxLen(plan: RunPlan): number {
+  const { producer, tasks, warmup } = plan.scenario;
+  const outstanding = producer.style === 'window' ? producer.outstanding : Math.max(tasks, warmup.tasks);
+  return Math.max(10_000, 5 * outstanding + 1000);
+}
+
+async function readRss(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+interface LocalWorker {
+  child: ChildProcess;
+  exited: Promise<void>;
+  stderr: () => string;
+}
+
+function startLocalWorker(file: string, args: string[]): Promise<LocalWorker> {
+  const child = fork(file, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-2000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const worker: LocalWorker = { child, exited, stderr: () => stderr };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bullmq worker process ${child.pid} did not report ready within ${WORKER_START_TIMEOUT_MS} ms`));
+    }, WORKER_START_TIMEOUT_MS);
+    child.once('message', (message: FromWorker) => {
+      clearTimeout(timer);
+      if (message.type === 'ready') resolve(worker);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const last = stderr.trim().split('\n').pop() ?? '';
+      reject(new Error(`bullmq worker process exited with code ${code} before it was ready${last ? `: ${last}` : ''}`));
+    });
+  });
+}
+
+async function stopLocalWorker(worker: LocalWorker): Promise<void> {
+  const { child } = worker;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (child.connected) child.send({ type: 'close' } satisfies ToWorker);
+  const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_STOP_TIMEOUT_MS);
+  await worker.exited;
+  clearTimeout(timer);
+}
+
+async function remoteWorkers(admin: Redis, queue: string): Promise<RemoteWorker[]> {
+  const now = Date.now();
+  const all = Object.values(await admin.hgetall(workersKey(queue))).map((json) => JSON.parse(json) as RemoteWorker);
+  return all.filter((w) => now - w.seen < REMOTE_STALE_MS);
+}
+
+async function waitForRemoteWorkers(admin: Redis, queue: string, url: string, wanted: number): Promise<RemoteWorker[]> {
+  const deadline = Date.now() + WORKER_START_TIMEOUT_MS;
+  for (;;) {
+    const found = await remoteWorkers(admin, queue);
+    if (found.length >= wanted) return found;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${LOCAL_WORKERS_ENV}=0: ${found.length} of ${wanted} BullMQ workers announced themselves on queue ${queue} at ${url} ` +
+          `within ${WORKER_START_TIMEOUT_MS / 1000} s; start them with ` +
+          `node dist/impls/workers/bullmq-process.js --redis <url> --queue ${queue} --concurrency <N>`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+interface Pending {
+  id: number;
+  done: Done;
+  startedAt: number | undefined;
+}
+
+/** The adapter's setup with the environment it reads (POOLBENCH_REDIS_URL, …) passed in; tests pass their own. */
+export async function bullmqSetup(plan: RunPlan, env: NodeJS.ProcessEnv = process.env): Promise<AdapterSession> {
+  const split = requireSplit(plan);
+  const local = localWorkers(env);
+  const server: RedisServer = await findOrStartRedis(env);
+  // Everything opened from here on is closed by cleanup(), also when setup itself fails half-way.
+  const closers: (() => Promise<unknown>)[] = [];
+  // Every closer runs even when one fails; the first failure is then reported (teardown's phase error).
+  const cleanup = async (): Promise<void> => {
+    const errors: unknown[] = [];
+    for (const close of closers.splice(0).reverse()) await close().catch((error: unknown) => errors.push(error));
+    if (errors.length > 0) throw errors[0];
+  };
+  try {
+    const [{ Queue, QueueEvents }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
+    const run = `r${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+    const queueName = local ? `poolbench-${run}` : (env[QUEUE_ENV] ?? DEFAULT_REMOTE_QUEUE);
+    const connection = { url: server.url, maxRetriesPerRequest: null };
+    closers.push(() => server.stop());
+
+    const admin = new Redis(server.url, { maxRetriesPerRequest: null });
+    closers.push(() => admin.quit());
+    await admin.set(workloadKey(queueName, run), JSON.stringify(plan.scenario.workload), 'EX', 24 * 3600);
+    closers.push(() => admin.del(workloadKey(queueName, run)));
+
+    const maxLen = eventsMaxLen(plan);
+    const queueOptions = {
+      // Completed and failed jobs are deleted at once, so Redis holds only jobs still waiting or running.
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
+      streams: { events: { maxLen } },
+    };
+    const queue = new Queue<number, number, string>(queueName, { connection, ...queueOptions });
+    closers.push(() => queue.close());
+    await queue.waitUntilReady();
+    if (!server.owned) closers.push(() => queue.obliterate({ force: true }));
+
+    // Reading from the stream's current last entry, not '$' (which means "after the first XREAD is sent"), so no
+    // event of this session's jobs can slip in before the reader starts.
+    const eventsKey = queue.keys.events!;
+    const last = await admin.xrevrange(eventsKey, '+', '-', 'COUNT', 1);
+    const lastEventId = last[0]?.[0] ?? '0-0';
+    const events = new QueueEvents(queueName, { connection, lastEventId });
+    closers.push(() => events.close());
+
+    const pending = new Map<number, Pending>();
+    const jobPrefix = `${run}-`;
+    const seqOf = (jobId: string): number => (jobId.startsWith(jobPrefix) ? Number(jobId.slice(jobPrefix.length)) : -1);
+    let lastDone: Done | undefined;
+    events.on('active', ({ jobId }, eventId) => {
+      const entry = pending.get(seqOf(jobId));
+      // A stream entry id starts with Redis's clock in epoch ms at the moment the job was taken by a worker.
+      if (entry) entry.startedAt = Number(eventId.slice(0, eventId.indexOf('-')));
+    });
+    events.on('completed', ({ jobId, returnvalue }) => {
+      const seq = seqOf(jobId);
+      const entry = pending.get(seq);
+      const result = returnvalue as unknown as number;
+      if (entry) {
+        pending.delete(seq);
+        entry.done(entry.id, null, result, entry.startedAt);
+      } else if (seq >= 0 && lastDone) {
+        // A second completion of one of this session's jobs: forwarded, so the ledger counts the duplicate.
+        lastDone(result % ID_SPACE, null, result);
+      }
+    });
+    events.on('failed', ({ jobId, failedReason }) => {
+      const seq = seqOf(jobId);
+      const entry = pending.get(seq);
+      if (!entry) return;
+      pending.delete(seq);
+      entry.done(entry.id, new Error(failedReason), undefined, entry.startedAt);
+    });
+    events.on('error', (error) => {
+      // BullMQ reconnects by itself; an error here is worth seeing but not fatal.
+      console.error(`bullmq queue events: ${error.message}`);
+    });
+    await events.waitUntilReady();
+
+    let externalParts: () => Promise<Record<string, number>>;
+    let processes: number;
+    let perProcess: number;
+    let totalConcurrency: number;
+    if (local) {
+      const file = compiledWorkerFile('bullmq-process');
+      const args = ['--redis', server.url, '--queue', queueName, '--concurrency', String(split.tasksPerWorker)];
+      const started = await Promise.allSettled(Array.from({ length: split.threads }, () => startLocalWorker(file, args)));
+      const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      closers.push(() => Promise.all(workers.map(stopLocalWorker)));
+      const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      processes = workers.length;
+      perProcess = split.tasksPerWorker;
+      totalConcurrency = processes * perProcess;
+      let request = 0;
+      const rssOverIpc = (worker: LocalWorker): Promise<number> =>
+        new Promise((resolve) => {
+          const id = ++request;
+          const timer = setTimeout(() => {
+            worker.child.off('message', onReply);
+            resolve(0);
+          }, RSS_REPLY_TIMEOUT_MS);
+          const onReply = (message: FromWorker): void => {
+            if (message.type !== 'rss' || message.request !== id) return;
+            clearTimeout(timer);
+            worker.child.off('message', onReply);
+            resolve(message.rss);
+          };
+          worker.child.on('message', onReply);
+          worker.child.send({ type: 'rss', request: id } satisfies ToWorker);
+        });
+      externalParts = async () => {
+        const parts: Record<string, number> = {};
+        await Promise.all(
+          workers.map(async (worker, i) => {
+            // /proc answers even while the worker's event loop is busy; IPC is the fallback off Linux.
+            parts[`worker.${i}.rss`] = (await readRss(worker.child.pid!)) ?? (await rssOverIpc(worker));
+          }),
+        );
+        return parts;
+      };
+    } else {
+      const found = await waitForRemoteWorkers(admin, queueName, server.url, plan.threads);
+      processes = found.length;
+      // Reported as found: uneven or missing workers show up in the runner's check of threads × tasks per worker.
+      perProcess = Math.max(...found.map((w) => w.concurrency));
+      totalConcurrency = found.reduce((sum, w) => sum + w.concurrency, 0);
+      externalParts = async () => {
+        const parts: Record<string, number> = {};
+        for (const w of await remoteWorkers(admin, queueName)) parts[`worker.${w.host}:${w.pid}.rss`] = w.rss;
+        return parts;
+      };
+    }
+
+    let nextSeq = 0;
+    let batch: { name: string; data: number; opts: { jobId: string } }[] = [];
+    let batchSeqs: number[] = [];
+    const fail = (seqs: number[], error: unknown): void => {
+      for (const seq of seqs) {
+        const entry = pending.get(seq);
+        if (!entry) continue;
+        pending.delete(seq);
+        entry.done(entry.id, error);
+      }
+    };
+    // The producer submits one id at a time in a synchronous loop: everything submitted in one tick goes out as
+    // addBulk calls of ADD_CHUNK jobs (one pipelined round trip each) once that loop is done.
+    const flush = (): void => {
+      const jobs = batch;
+      const seqs = batchSeqs;
+      batch = [];
+      batchSeqs = [];
+      for (let start = 0; start < jobs.length; start += ADD_CHUNK) {
+        const chunkSeqs = seqs.slice(start, start + ADD_CHUNK);
+        queue.addBulk(jobs.slice(start, start + ADD_CHUNK)).catch((error: unknown) => fail(chunkSeqs, error));
+      }
+    };
+
+    const session: AdapterSession = {
+      applied: {
+        concurrency: totalConcurrency,
+        threads: processes,
+        tasksPerWorker: perProcess,
+        options: {
+          queue: queueName,
+          redis: server.owned ? 'redis-server started for this run (loopback, --save "" --appendonly no)' : `${REDIS_URL_ENV}`,
+          workerProcesses: processes,
+          workerOptions: { concurrency: perProcess },
+          workers: local ? 'forked here' : 'started by hand, found in Redis',
+          ...queueOptions,
+          addBulkChunk: ADD_CHUNK,
+          completions: 'QueueEvents completed/failed',
+        },
+      },
+      submit(id, done) {
+        const seq = nextSeq++;
+        lastDone = done;
+        pending.set(seq, { id, done, startedAt: undefined });
+        if (batch.length === 0) queueMicrotask(flush);
+        batch.push({ name: run, data: id, opts: { jobId: jobPrefix + seq } });
+        batchSeqs.push(seq);
+      },
+      async externalMemory(): Promise<ExternalMemory> {
+        const info = await admin.info('memory');
+        const usedMemory = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+        const parts: Record<string, number> = { 'redis.used_memory': usedMemory, ...(await externalParts()) };
+        return { bytes: Object.values(parts).reduce((a, b) => a + b, 0), parts };
+      },
+      teardown: cleanup,
+    };
+    return session;
+  } catch (error) {
+    await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
+
+export const bullmqAdapter: PoolAdapter = {
+  name: 'bullmq',
+  packageName: 'bullmq',
+  kind: 'distributed',
+  summary: 'BullMQ on a real Redis server: worker processes × per-process concurrency, addBulk in, QueueEvents out',
+  canRun: (plan) => bullmqCanRun(plan),
+  scaleDown: (plan) => bullmqScaleDown(plan),
+  setup: (plan) => bullmqSetup(plan),
+};
