@@ -7,8 +7,12 @@ import { projectRoot } from '../scripts/paths.js';
 describe('parseBenchArgs', () => {
   it('parses scenario, repeated --impl, runs and format', () => {
     expect(parseBenchArgs(['--scenario', 'smoke', '-i', 'p-limit', '--impl', 'fastq', '--runs', '3', '--format', 'md'])).toEqual({
-      help: false, list: false, scenario: 'smoke', impls: ['p-limit', 'fastq'], runs: 3, format: 'md',
+      help: false, list: false, scenario: 'smoke', impls: ['p-limit', 'fastq'], runs: 3, format: 'md', latency: true,
     });
+  });
+
+  it('switches latency recording off with --no-latency', () => {
+    expect(parseBenchArgs(['--scenario', 'smoke', '--no-latency']).latency).toBe(false);
   });
 
   it.each(['0', '-1', '2.5', 'three'])('rejects --runs %s', (runs) => {

@@ -154,13 +154,40 @@ describe('report model: several machines', () => {
 
 describe('report model: charts drawn only when their data exists', () => {
   it('adds a latency chart when runs carry latency percentiles', () => {
-    const latency = { p50: 10.5, p90: 12, p99: 20, max: 31 };
+    const p = (base: number) => ({ p50: base, p90: base + 1, p99: base + 2, p999: base + 3, max: base + 4 });
+    const latency = { samples: 100, sampleEvery: 1, wait: p(10), run: p(20), total: p(30) };
     const files = [fixtureResults({
       id: 'lat', createdAt: '2026-01-01T00:00:00.000Z',
       implementations: [completed('fast', [100, 110, 120], 20, { latency }), completed('slow', [200, 210, 220]), skipped('gamma', 'no')],
     })];
     const lat = chart(section(buildReportModel(asLoaded(files)), 'lat'), 'latency');
-    expect(traces(lat).map((t) => [t.name, t.y])).toEqual([['fast', [10.5, 12, 20]]]);
+    expect(traces(lat).map((t) => [t.name, t.x, t.y])).toEqual([
+      ['fast', ['wait p50', 'wait p99', 'wait p99.9', 'run p50', 'run p99', 'run p99.9'], [10, 12, 13, 20, 22, 23]],
+    ]);
+  });
+
+  it('draws a sweep against its numeric parameter, one line per other swept value, with the ideal', () => {
+    const at = (tasks: number, producer: string, ms: number, createdAt = '2026-01-01T00:00:00.000Z') => {
+      const r = fixtureResults({ id: 'grow', createdAt, implementations: [completed('fast', [ms, ms, ms])] });
+      return { ...r, ideal: { ms: tasks / 10, basis: 'test' }, scenario: { ...r.scenario, tasks, point: { producer, tasks } } };
+    };
+    const files = [at(1000, 'upfront', 200), at(100, 'upfront', 50), at(100, 'window 8', 40), at(1000, 'window 8', 150),
+      // An older file of one point: only the newest of each point is drawn.
+      at(1000, 'window 8', 999, '2025-01-01T00:00:00.000Z')];
+    const model = buildReportModel(asLoaded(files));
+    expect(model.machines[0]!.sections.map((s) => s.scenarioId)).toEqual([
+      'grow [producer=upfront tasks=100]', 'grow [producer=upfront tasks=1000]', 'grow [producer=window 8 tasks=100]', 'grow [producer=window 8 tasks=1000]',
+    ]);
+    const [time, heap] = model.machines[0]!.charts;
+    expect(time!.layout.xaxis?.type).toBe('log');
+    expect(traces(time!).map((t) => [t.name, t.x, t.y])).toEqual([
+      ['ideal (producer=upfront)', [100, 1000], [0.01, 0.1]],
+      ['fast (producer=upfront)', [100, 1000], [0.05, 0.2]],
+      ['ideal (producer=window 8)', [100, 1000], [0.01, 0.1]],
+      ['fast (producer=window 8)', [100, 1000], [0.04, 0.15]],
+    ]);
+    expect(heap!.title).toBe('grow: peak heap');
+    expect(traces(heap!).every((t) => !t.name!.startsWith('ideal'))).toBe(true);
   });
 
   it('adds a scaling chart when scenarios differ only in concurrency', () => {

@@ -4,6 +4,8 @@ import type { Data, Layout } from 'plotly.js-dist';
 import { SAMPLE_INTERVAL_MS, type RunSample } from '../measure.js';
 import type { ImplementationResult, ResultsFile } from '../results.js';
 import { colorOf, type ColorMap } from './colors.js';
+import type { LatencySummary } from '../latency.js';
+import { pointLabel } from '../../scenarios/schema.js';
 
 export type ChartKind = 'time' | 'heap' | 'rss' | 'memory' | 'latency' | 'history' | 'scaling';
 
@@ -170,21 +172,14 @@ export function memoryChart(id: string, results: ResultsFile, order: readonly st
   };
 }
 
-export interface LatencyPercentiles {
-  p50: number;
-  p90: number;
-  p99: number;
-}
+/** The percentiles the latency chart shows, from a run's histograms (see scripts/latency.ts). */
+const LATENCY_BARS = [
+  ['wait p50', 'wait', 'p50'], ['wait p99', 'wait', 'p99'], ['wait p99.9', 'wait', 'p999'],
+  ['run p50', 'run', 'p50'], ['run p99', 'run', 'p99'], ['run p99.9', 'run', 'p999'],
+] as const;
 
-/**
- * Task latency is not in results files yet. When a run sample gains `latency: {p50, p90, p99, …}` in ms (the shape of
- * LatencySummary in impls/home/metrics.ts), this reads it; until then it finds nothing and the chart is left out.
- */
-export function latencyOf(sample: RunSample): LatencyPercentiles | null {
-  const latency = (sample as unknown as { latency?: unknown }).latency;
-  if (typeof latency !== 'object' || latency === null) return null;
-  const { p50, p90, p99 } = latency as Record<string, unknown>;
-  return typeof p50 === 'number' && typeof p90 === 'number' && typeof p99 === 'number' ? { p50, p90, p99 } : null;
+export function latencyOf(sample: RunSample): LatencySummary | null {
+  return sample.latency && sample.latency.samples > 0 ? sample.latency : null;
 }
 
 export function latencyChart(id: string, results: ResultsFile, order: readonly string[], colors: ColorMap): ChartSpec | null {
@@ -195,21 +190,93 @@ export function latencyChart(id: string, results: ResultsFile, order: readonly s
   });
   if (bars.length === 0) return null;
   const title = 'Task latency percentiles';
+  const every = bars[0]!.latency.sampleEvery;
   return {
     id,
     kind: 'latency',
     title,
-    caption: 'Latency percentiles of each implementation’s median run (by wall time), log scale.',
+    caption:
+      'Wait (submit → start) and run (start → completion seen by the caller) percentiles of each implementation’s ' +
+      `median run (by wall time), log scale${every > 1 ? `; every ${every}th task recorded` : ''}.`,
     data: bars.map(({ impl, latency }) => ({
       type: 'bar',
       name: impl.name,
-      x: ['p50', 'p90', 'p99'],
-      y: [latency.p50, latency.p90, latency.p99],
+      x: LATENCY_BARS.map(([label]) => label),
+      y: LATENCY_BARS.map(([, part, p]) => Math.max(latency[part][p], 0.001)),
       marker: { color: colorOf(colors, impl.name) },
       hovertemplate: '%{fullData.name} %{x}: %{y:.3f} ms<extra></extra>',
     })),
     layout: layout(title, 'percentile', 'latency (ms, log scale)', { barmode: 'group', yaxis: { title: { text: 'latency (ms, log scale)' }, type: 'log', automargin: true } }),
   };
+}
+
+/** The axis a sweep's charts use: a numeric swept field when there is one, else the point labels. */
+function sweepAxis(files: readonly ResultsFile[]): 'tasks' | 'concurrency' | null {
+  const first = files[0]?.scenario.point ?? {};
+  if ('tasks' in first && files.some((f) => f.scenario.tasks !== files[0]!.scenario.tasks)) return 'tasks';
+  if ('concurrency' in first && files.some((f) => f.scenario.concurrency !== files[0]!.scenario.concurrency)) return 'concurrency';
+  return null;
+}
+
+/**
+ * Time and heap against the swept parameter, one line per implementation (and per value of any other swept
+ * field), with the ideal as a dashed black line. `files`: the newest file of each point of one sweep.
+ */
+export function sweepCharts(idPrefix: string, files: readonly ResultsFile[], colors: ColorMap): ChartSpec[] {
+  if (files.length < 2) return [];
+  const sweepId = files[0]!.scenario.id;
+  const axis = sweepAxis(files);
+  const xOf = (r: ResultsFile): number | string => (axis === 'tasks' ? r.scenario.tasks : axis === 'concurrency' ? r.scenario.concurrency : pointLabel(r.scenario.point ?? {}));
+  const groupOf = (r: ResultsFile): string => {
+    const rest = Object.entries(r.scenario.point ?? {}).filter(([k]) => k !== axis);
+    return rest.map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  };
+  const groups = [...new Set(files.map(groupOf))];
+  const names = [...new Set(files.flatMap((r) => r.implementations.map((i) => i.name)))].sort();
+  const dashes = ['solid', 'dot', 'dash', 'dashdot'] as const;
+  const traces = (metric: 'time' | 'heap'): Data[] => {
+    const data: Data[] = [];
+    groups.forEach((group, g) => {
+      const members = files.filter((r) => groupOf(r) === group).sort((a, b) => (axis ? Number(xOf(a)) - Number(xOf(b)) : 0));
+      const suffix = group ? ` (${group})` : '';
+      if (metric === 'time' && members.some((r) => r.ideal)) {
+        const pts = members.flatMap((r) => (r.ideal ? [{ x: xOf(r), y: r.ideal.ms / 1000 }] : []));
+        data.push({
+          type: 'scatter', mode: 'lines', name: `ideal${suffix}`, x: pts.map((p) => p.x), y: pts.map((p) => p.y),
+          line: { color: '#000', dash: 'dash', width: 1 }, hovertemplate: `ideal${suffix}: %{y:.3f} s<extra></extra>`,
+        });
+      }
+      for (const name of names) {
+        const pts = members.flatMap((r) => {
+          const impl = r.implementations.find((i) => i.name === name);
+          if (impl?.state !== 'completed') return [];
+          return [{ x: xOf(r), y: metric === 'time' ? impl.summary.wallMs.median / 1000 : impl.summary.heapPeakBytes.median / (1024 * 1024) }];
+        });
+        if (pts.length === 0) continue;
+        data.push({
+          type: 'scatter', mode: 'lines+markers', name: `${name}${suffix}`, x: pts.map((p) => p.x), y: pts.map((p) => p.y),
+          line: { color: colorOf(colors, name), dash: dashes[g % dashes.length] }, marker: { color: colorOf(colors, name) },
+          hovertemplate: `%{fullData.name}: %{y:.3f} ${metric === 'time' ? 's' : 'MB'} at %{x}<extra></extra>`,
+        });
+      }
+    });
+    return data;
+  };
+  const xTitle = axis ? `${axis} (log scale)` : 'sweep point';
+  const xaxis = { title: { text: xTitle }, type: axis ? ('log' as const) : ('category' as const), automargin: true };
+  const caption = `Sweep ${sweepId}: ${files.length} points, newest file of each; medians. Lines end where an implementation skipped or errored.`;
+  return [
+    {
+      id: `${idPrefix}-time`, kind: 'scaling', title: `${sweepId}: median wall time`, caption: `${caption} Dashed black: the ideal.`,
+      data: traces('time'),
+      layout: layout(`${sweepId}: median wall time`, xTitle, 'median wall time (s, log scale)', { xaxis, yaxis: { title: { text: 'median wall time (s, log scale)' }, type: 'log', automargin: true } }),
+    },
+    {
+      id: `${idPrefix}-heap`, kind: 'scaling', title: `${sweepId}: peak heap`, caption,
+      data: traces('heap'),
+      layout: layout(`${sweepId}: peak heap`, xTitle, 'peak heapUsed (MB, log scale)', { xaxis, yaxis: { title: { text: 'peak heapUsed (MB, log scale)' }, type: 'log', automargin: true } }),
+    },
+  ];
 }
 
 export interface HistoryPoint {
@@ -283,7 +350,8 @@ function familyKey(r: ResultsFile): string {
  */
 export function scalingCharts(idPrefix: string, newest: readonly ResultsFile[], colors: ColorMap): ChartSpec[] {
   const families = new Map<string, ResultsFile[]>();
-  for (const r of newest) families.set(familyKey(r), [...(families.get(familyKey(r)) ?? []), r]);
+  // Sweep points get their own charts (sweepCharts); here only separate scenarios that happen to form a curve.
+  for (const r of newest.filter((f) => !f.scenario.point)) families.set(familyKey(r), [...(families.get(familyKey(r)) ?? []), r]);
   const charts: ChartSpec[] = [];
   for (const members of families.values()) {
     if (members.length < 2) continue;

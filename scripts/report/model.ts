@@ -3,7 +3,28 @@
 import { buildRows, type Row } from '../format.js';
 import type { Environment } from '../environment.js';
 import type { ImplementationResult, ResultsFile } from '../results.js';
-import { heapChart, historyChart, latencyChart, memoryChart, rssChart, scalingCharts, timeChart, type ChartSpec } from './charts.js';
+import { heapChart, historyChart, latencyChart, memoryChart, rssChart, scalingCharts, sweepCharts, timeChart, type ChartSpec } from './charts.js';
+import { pointLabel } from '../../scenarios/schema.js';
+
+/** Scenarios by id; a sweep's points in order of their values, numbers numerically (100 before 1000). */
+function compareSections(a: ResultsFile, b: ResultsFile): number {
+  if (a.scenario.id !== b.scenario.id) return a.scenario.id < b.scenario.id ? -1 : 1;
+  const pa = Object.values(a.scenario.point ?? {});
+  const pb = Object.values(b.scenario.point ?? {});
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return 0;
+}
+
+/** A section per scenario, and per point of a sweep. */
+function sectionKey(r: ResultsFile): string {
+  return r.scenario.point ? `${r.scenario.id} [${pointLabel(r.scenario.point)}]` : r.scenario.id;
+}
 import { colorMap } from './colors.js';
 import type { LoadedResults } from './load.js';
 
@@ -135,7 +156,7 @@ function scenarioSection(anchor: string, files: LoadedResults[], colors: ReturnT
     : [];
   return {
     anchor,
-    scenarioId: r.scenario.id,
+    scenarioId: sectionKey(r),
     description: r.scenario.description,
     file: newest.file,
     facts: scenarioFacts(newest),
@@ -187,12 +208,15 @@ export function buildReportModel(loaded: readonly LoadedResults[], options: Mode
     machines: machines.map(([key, files], m) => {
       const byScenario = new Map<string, LoadedResults[]>();
       for (const entry of files) {
-        const id = entry.results.scenario.id;
+        // Each sweep point is a scenario of its own: its files form its history, its newest file its table.
+        const id = sectionKey(entry.results);
         byScenario.set(id, [...(byScenario.get(id) ?? []), entry]);
       }
-      const scenarioIds = [...byScenario.keys()].sort();
+      const scenarioIds = [...byScenario.keys()].sort((a, b) => compareSections(byScenario.get(a)![0]!.results, byScenario.get(b)![0]!.results));
       const sections = scenarioIds.map((id, s) => scenarioSection(`m${m}-s${s}`, byScenario.get(id)!, colors));
       const newest = scenarioIds.map((id) => [...byScenario.get(id)!].sort(newestFirst)[0]!.results);
+      const sweeps = new Map<string, ResultsFile[]>();
+      for (const r of newest.filter((f) => f.scenario.point)) sweeps.set(r.scenario.id, [...(sweeps.get(r.scenario.id) ?? []), r]);
       return {
         anchor: `m${m}`,
         key,
@@ -200,7 +224,10 @@ export function buildReportModel(loaded: readonly LoadedResults[], options: Mode
         fileCount: files.length,
         sections,
         capability: capability(sections, newest),
-        charts: scalingCharts(`m${m}-scaling`, newest, colors),
+        charts: [
+          ...scalingCharts(`m${m}-scaling`, newest, colors),
+          ...[...sweeps.entries()].flatMap(([id, points], k) => sweepCharts(`m${m}-sweep${k}-${id}`, points, colors)),
+        ],
       };
     }),
   };
