@@ -112,7 +112,8 @@ interface LocalWorker {
 }
 
 function startLocalWorker(file: string, args: string[]): Promise<LocalWorker> {
-  const child = fork(file, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // execArgv: [] so workers do not inherit the measured child's flags (--expose-gc, its heap limit) or a test runner's.
+  const child = fork(file, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
@@ -131,7 +132,8 @@ function startLocalWorker(file: string, args: string[]): Promise<LocalWorker> {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      const last = stderr.trim().split('\n').pop() ?? '';
+      // Node ends a crash report with its version line: the error is a few lines above it.
+      const last = stderr.trim().split('\n').filter((line) => line.trim() && !line.startsWith('Node.js v')).slice(-3).join(' | ');
       reject(new Error(`bullmq worker process exited with code ${code} before it was ready${last ? `: ${last}` : ''}`));
     });
   });

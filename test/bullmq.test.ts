@@ -165,6 +165,25 @@ realRedis('bullmq on a real redis-server', () => {
   }, 30_000);
 });
 
+realRedis('bullmq when its process is killed', () => {
+  it('leaves no worker process or redis-server behind after a SIGKILL mid-run (as at a time limit)', async () => {
+    const script = `import { registry } from ${JSON.stringify(compiledFile('impls', 'registry.js'))};
+      const scenario = { ...${JSON.stringify(tinyScenario({ threads: 2, concurrency: 4, workload: { kind: 'sleep', ms: 50 } }))} };
+      const session = await registry.bullmq.setup({ scenario, threads: 2 });
+      for (let id = 0; id < 100; id++) session.submit(id, () => {});
+      console.log('running'); setInterval(() => {}, 1000);`;
+    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      owner.stdout!.once('data', () => resolve());
+      owner.once('exit', (code) => reject(new Error(`the owner process exited with code ${code} before running`)));
+    });
+    const spawned = descendants(owner.pid!);
+    expect(spawned.length).toBeGreaterThanOrEqual(4);
+    owner.kill('SIGKILL');
+    expect(await gone(spawned, 10_000)).toEqual([]);
+  }, 30_000);
+});
+
 describe('bullmq without a Redis', () => {
   it('canRun skips with the reason when redis-server is not on PATH and no URL is set', () => {
     const reason = { reason: 'redis-server not found on PATH and POOLBENCH_REDIS_URL not set' };

@@ -37,6 +37,7 @@ export interface RemoteWorker {
 }
 export const REMOTE_ANNOUNCE_MS = 1000;
 export const REMOTE_STALE_MS = 5000;
+const SHUTDOWN_GRACE_MS = 5000;
 
 const USAGE = 'usage: bullmq-process.js --redis <redis://host:port> --queue <name> --concurrency <N>';
 
@@ -104,6 +105,9 @@ async function main(args: WorkerArgs): Promise<void> {
   let closing: Promise<void> | undefined;
   const shutdown = (code: number): Promise<void> =>
     (closing ??= (async () => {
+      // With Redis gone too (the adapter's process was killed, and its redis-server with it), close() would wait on
+      // reconnects forever: exit regardless after a grace period.
+      setTimeout(() => process.exit(code), SHUTDOWN_GRACE_MS).unref();
       clearInterval(announcer);
       // close() lets running jobs finish, so no job is left active (and later re-run as stalled).
       await worker.close();
