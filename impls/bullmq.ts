@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { findOrStartRedis, redisAvailability, REDIS_URL_ENV, type RedisServer } from '../scripts/redis.js';
 import { ID_SPACE } from '../scenarios/workloads/task.js';
-import { compiledWorkerFile, isSkip, requireSplit, splitAcrossThreads } from './mapping.js';
+import { compiledWorkerFile, fixedThreadsCanRun, requireSplit } from './mapping.js';
 import type { AdapterSession, Done, ExternalMemory, PoolAdapter, RunPlan, ScaleDown, Skip } from './types.js';
 import {
   REMOTE_STALE_MS, workersKey, workloadKey, type FromWorker, type RemoteWorker, type ToWorker,
@@ -53,8 +53,8 @@ export function bullmqCanRun(plan: RunPlan, env: NodeJS.ProcessEnv = process.env
   if (!localWorkers(env) && !env[REDIS_URL_ENV]) {
     return { reason: `${LOCAL_WORKERS_ENV}=0 needs ${REDIS_URL_ENV}: workers started by hand must reach the same Redis` };
   }
-  const split = splitAcrossThreads(plan);
-  return isSkip(split) ? split : true;
+  // Its process count is fixed at setup, like raw-workers: no idle shrink for dynamicThreads scenarios.
+  return fixedThreadsCanRun(plan);
 }
 
 /** Rounds down to one or two significant digits, so a scaled count reads plainly (48,213 → 48,000). */

@@ -1,7 +1,7 @@
 // The home pool's thread engine, translated like piscina and tinypool: threads × tasks per worker = concurrency.
 import { ThreadPool } from './home/index.js';
 import type { PayloadMessage } from '../scenarios/workloads/task.js';
-import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
+import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { Done, PoolAdapter } from './types.js';
 
 export const homeThreadsAdapter: PoolAdapter = {
@@ -13,11 +13,13 @@ export const homeThreadsAdapter: PoolAdapter = {
     const split = requireSplit(plan);
     const retries = plan.scenario.retries ?? 0;
     const payload = payloadOf(plan);
+    const bounds = threadBounds(plan);
     const options = {
       ...(retries > 0 ? { retry: retries } : {}),
+      ...(bounds.idleTimeoutMs === null ? {} : { idleTimeoutMs: bounds.idleTimeoutMs }),
       filename: compiledWorkerFile('home-worker'),
-      minThreads: split.threads,
-      maxThreads: split.threads,
+      minThreads: bounds.min,
+      maxThreads: bounds.max,
       concurrentTasksPerWorker: split.tasksPerWorker,
       workerData: workerDataFor(plan),
     };
@@ -30,7 +32,9 @@ export const homeThreadsAdapter: PoolAdapter = {
     return {
       applied: {
         concurrency: limits.maxThreads * limits.concurrentTasksPerWorker,
-        threads: pool.threads,
+        // Fixed pools: the threads really started; dynamic ones start at min, so their configured maximum.
+        threads: bounds.idleTimeoutMs === null ? pool.threads : limits.maxThreads,
+        ...(limits.minThreads < limits.maxThreads ? { minThreads: limits.minThreads } : {}),
         tasksPerWorker: limits.concurrentTasksPerWorker,
         options: { ...options, filename: 'home-worker.js' },
         retries,

@@ -8,6 +8,21 @@ export interface ThreadSplit {
   tasksPerWorker: number;
 }
 
+/** Thread bounds from the scenario: fixed (min = max), or dynamic with the idle timeout every pool is given. */
+export function threadBounds(plan: RunPlan): { min: number; max: number; idleTimeoutMs: number | null } {
+  const dynamic = plan.scenario.dynamicThreads;
+  if (!dynamic) return { min: plan.threads, max: plan.threads, idleTimeoutMs: null };
+  return { min: Math.min(dynamic.min, plan.threads), max: plan.threads, idleTimeoutMs: dynamic.idleTimeoutMs };
+}
+
+/** For pools whose thread count is fixed at start: they cannot shrink when idle. */
+export function fixedThreadsCanRun(plan: RunPlan): true | Skip {
+  if (plan.scenario.dynamicThreads) {
+    return { reason: 'starts a fixed number of threads: it cannot shrink to dynamicThreads.min when idle' };
+  }
+  return threadSplitCanRun(plan);
+}
+
 /** threads × tasksPerWorker must equal the scenario's concurrency exactly; otherwise the scenario is not expressible. */
 export function splitAcrossThreads(plan: RunPlan): ThreadSplit | Skip {
   const { concurrency } = plan.scenario;

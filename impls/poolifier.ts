@@ -1,6 +1,6 @@
-import { FixedThreadPool } from 'poolifier';
+import { DynamicThreadPool, FixedThreadPool } from 'poolifier';
 import type { TaskInput } from '../scenarios/workloads/task.js';
-import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
+import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const poolifierAdapter: PoolAdapter = {
@@ -12,14 +12,20 @@ export const poolifierAdapter: PoolAdapter = {
   async setup(plan) {
     const split = requireSplit(plan);
     const payload = payloadOf(plan);
+    const bounds = threadBounds(plan);
     // Without its tasks queue poolifier posts every task to a worker at once, so only the queue's concurrency
     // expresses "at most N tasks per worker".
     const options = {
       enableTasksQueue: true,
       tasksQueueOptions: { concurrency: split.tasksPerWorker },
-      workerOptions: { workerData: workerDataFor(plan) },
+      // A dynamic pool's idle limit is set in the worker (maxInactiveTime); the worker reads it from workerData.
+      workerOptions: { workerData: { ...workerDataFor(plan), ...(bounds.idleTimeoutMs === null ? {} : { maxInactiveTime: bounds.idleTimeoutMs }) } },
     };
-    const pool = new FixedThreadPool<TaskInput, number>(split.threads, compiledWorkerFile('poolifier-worker'), options);
+    const file = compiledWorkerFile('poolifier-worker');
+    const pool =
+      bounds.idleTimeoutMs === null
+        ? new FixedThreadPool<TaskInput, number>(split.threads, file, options)
+        : new DynamicThreadPool<TaskInput, number>(bounds.min, bounds.max, file, options);
     await new Promise<void>((resolve) => {
       if (pool.info.ready) resolve();
       else pool.emitter?.once('ready', () => resolve());
@@ -29,7 +35,9 @@ export const poolifierAdapter: PoolAdapter = {
     return {
       applied: {
         concurrency: info.maxSize * split.tasksPerWorker,
-        threads: info.workerNodes,
+        // Fixed pools: the threads really started; dynamic ones start at min, so their configured maximum.
+        threads: bounds.idleTimeoutMs === null ? info.workerNodes : info.maxSize,
+        ...(info.minSize < info.maxSize ? { minThreads: info.minSize } : {}),
         tasksPerWorker: split.tasksPerWorker,
         options: { ...options, minSize: info.minSize, maxSize: info.maxSize },
       },

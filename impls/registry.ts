@@ -34,6 +34,12 @@ export type ImplementationName = keyof typeof registry;
 
 export const implementationNames = Object.keys(registry) as ImplementationName[];
 
+/**
+ * What `pnpm bench` runs when no --impl is given: every in-process implementation. Distributed ones (bullmq)
+ * need a queue server and take minutes per run, so they run when named: --impl bullmq.
+ */
+export const defaultImplementationNames = implementationNames.filter((name) => registry[name].kind !== 'distributed');
+
 export function isImplementationName(name: string): name is ImplementationName {
   return Object.hasOwn(registry, name);
 }

@@ -1,5 +1,5 @@
 import Tinypool from 'tinypool';
-import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadSplitCanRun, workerDataFor } from './mapping.js';
+import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const tinypoolAdapter: PoolAdapter = {
@@ -11,10 +11,12 @@ export const tinypoolAdapter: PoolAdapter = {
   async setup(plan) {
     const split = requireSplit(plan);
     const payload = payloadOf(plan);
+    const bounds = threadBounds(plan);
     const options = {
+      ...(bounds.idleTimeoutMs === null ? {} : { idleTimeout: bounds.idleTimeoutMs }),
       filename: compiledWorkerFile('tinypool-worker'),
-      minThreads: split.threads,
-      maxThreads: split.threads,
+      minThreads: bounds.min,
+      maxThreads: bounds.max,
       concurrentTasksPerWorker: split.tasksPerWorker,
       workerData: workerDataFor(plan),
     };
@@ -22,9 +24,11 @@ export const tinypoolAdapter: PoolAdapter = {
     return {
       applied: {
         concurrency: pool.options.maxThreads * pool.options.concurrentTasksPerWorker,
-        threads: pool.threads.length,
+        // Fixed pools: the threads really started; dynamic ones start at min, so their configured maximum.
+        threads: bounds.idleTimeoutMs === null ? pool.threads.length : pool.options.maxThreads,
+        ...(pool.options.minThreads < pool.options.maxThreads ? { minThreads: pool.options.minThreads } : {}),
         tasksPerWorker: pool.options.concurrentTasksPerWorker,
-        options: { ...options, filename: 'tinypool-worker.js', maxQueue: pool.options.maxQueue },
+        options: { ...options, filename: 'tinypool-worker.js', maxQueue: pool.options.maxQueue, idleTimeout: pool.options.idleTimeout },
       },
       submit: payload
         ? (id, done) => {

@@ -18,6 +18,8 @@ export interface Applied {
   concurrency: number | 'unbounded';
   /** Worker threads started; 0 means every task runs on the main thread. */
   threads: number;
+  /** Threads kept when idle, for pools that shrink (the scenario's dynamicThreads); `threads` is then the maximum. */
+  minThreads?: number;
   /** Tasks one worker runs at once (worker pools only). */
   tasksPerWorker?: number;
   /** The options object handed to the library, as passed. */

@@ -9,6 +9,9 @@ export const workerpoolAdapter: PoolAdapter = {
   summary: 'worker-thread pool running one task per worker at a time; pool.exec(method, args)',
   canRun(plan) {
     const { concurrency } = plan.scenario;
+    if (plan.scenario.dynamicThreads) {
+      return { reason: 'never retires an idle worker (only crashed ones are removed), so it cannot shrink to dynamicThreads.min' };
+    }
     if (concurrency !== plan.threads) {
       return {
         reason: `runs one task per worker: ${concurrency} concurrent tasks would need ${concurrency} threads, the scenario gives ${plan.threads}`,

@@ -43,6 +43,11 @@ export interface Scenario {
   errorTolerance?: number;
   /** The regression gate's minimum median change per metric, as fractions. Default: wallMs 0.10, heapPeakBytes 0.20. */
   gateThresholds?: { wallMs?: number; heapPeakBytes?: number };
+  /**
+   * Thread pools may shrink to `min` threads after `idleTimeoutMs` idle and grow back to `threads` under load.
+   * Absent: threads are fixed (min = max). Pools that cannot shrink on an idle timeout skip the scenario.
+   */
+  dynamicThreads?: { min: number; idleTimeoutMs: number };
   /** Retries per failed task, for implementations that can retry; the others run without and say so. Default 0. */
   retries?: number;
   /** Lists of values to run the scenario at: the runner runs every combination (the grid) as its own point. */
@@ -61,7 +66,7 @@ export interface ValidatedScenario {
 
 const TOP_FIELDS = [
   'schemaVersion', 'id', 'description', 'workload', 'tasks', 'concurrency', 'threads', 'producer', 'warmup', 'runs',
-  'timeLimitSeconds', 'errorTolerance', 'gateThresholds', 'retries', 'sweep',
+  'timeLimitSeconds', 'errorTolerance', 'gateThresholds', 'retries', 'dynamicThreads', 'sweep',
 ] as const;
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -310,6 +315,16 @@ function validateOne(top: Obj, file: string): ValidatedScenario {
   const errorTolerance = top.errorTolerance === undefined ? undefined : readFraction(file, top.errorTolerance);
   const gateThresholds = top.gateThresholds === undefined ? undefined : readGateThresholds(r, file, top.gateThresholds);
   const retries = top.retries === undefined ? undefined : r.integer(top.retries, 'retries', 0, 100);
+  let dynamicThreads: Scenario['dynamicThreads'];
+  if (top.dynamicThreads !== undefined) {
+    const d = r.object(top.dynamicThreads, 'dynamicThreads', ['min', 'idleTimeoutMs']);
+    const maxMin = threads === 'auto' ? 1024 : threads - 1;
+    dynamicThreads = {
+      // Below threads, or nothing is dynamic; at least 1 so a burst never waits for the very first thread.
+      min: r.integer(d.min, 'dynamicThreads.min', 1, Math.max(1, maxMin)),
+      idleTimeoutMs: r.integer(d.idleTimeoutMs, 'dynamicThreads.idleTimeoutMs', 0, 3_600_000),
+    };
+  }
 
   const notes: string[] = [];
   if (concurrency > tasks) {
@@ -320,6 +335,7 @@ function validateOne(top: Obj, file: string): ValidatedScenario {
     ...(errorTolerance === undefined ? {} : { errorTolerance }),
     ...(gateThresholds === undefined ? {} : { gateThresholds }),
     ...(retries === undefined ? {} : { retries }),
+    ...(dynamicThreads === undefined ? {} : { dynamicThreads }),
   };
   return { scenario, notes };
 }

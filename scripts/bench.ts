@@ -1,7 +1,7 @@
 // `pnpm bench`: the CLI. Parses flags, runs the benchmark through fresh child processes, writes the results file,
 // prints the table and refreshes the HTML report. Progress goes to stderr; the table (or JSON) to stdout.
 import { join } from 'node:path';
-import { registry, implementationNames, isImplementationName } from '../impls/registry.js';
+import { defaultImplementationNames, registry, implementationNames, isImplementationName } from '../impls/registry.js';
 import { listScenarioIds, loadScenario } from '../scenarios/load.js';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
 import { runCli } from './cli.js';
@@ -35,7 +35,8 @@ function listing(): string {
   lines.push('', 'Implementations:');
   for (const name of implementationNames) {
     const adapter = registry[name];
-    lines.push(`  ${name.padEnd(18)} ${adapter.kind.padEnd(15)} ${adapter.summary}`);
+    const optIn = defaultImplementationNames.includes(name) ? '' : ` (runs only when named: --impl ${name})`;
+    lines.push(`  ${name.padEnd(18)} ${adapter.kind.padEnd(15)} ${adapter.summary}${optIn}`);
   }
   return lines.join('\n');
 }
@@ -77,7 +78,7 @@ async function main(args: BenchArgs): Promise<void> {
   for (const name of args.impls) {
     if (!isImplementationName(name)) throw errors.unknownImplementation(name, implementationNames);
   }
-  const names = args.impls.length ? [...new Set(args.impls)] : implementationNames;
+  const names = args.impls.length ? [...new Set(args.impls)] : defaultImplementationNames;
   for (const note of notes) process.stderr.write(`note: ${note}\n`);
   // Ctrl-C or a TERM: stop the running child, keep what was measured, write it marked partial, exit 128 + signal.
   const interruption = new AbortController();

@@ -26,6 +26,10 @@ export function appliedProblems(applied: Applied, plan: RunPlan, peakRunning: nu
   if (applied.threads > 0 && applied.threads !== plan.threads) {
     problems.push(`started ${applied.threads} threads, the plan asked for ${plan.threads}`);
   }
+  const dynamic = plan.scenario.dynamicThreads;
+  if (applied.threads > 0 && dynamic && applied.minThreads !== Math.min(dynamic.min, plan.threads)) {
+    problems.push(`keeps ${applied.minThreads ?? applied.threads} threads when idle, the scenario's dynamicThreads.min is ${dynamic.min}`);
+  }
   if (applied.threads > 0 && applied.tasksPerWorker !== undefined && applied.threads * applied.tasksPerWorker !== applied.concurrency) {
     problems.push(`threads ${applied.threads} × tasks per worker ${applied.tasksPerWorker} differs from applied concurrency ${applied.concurrency}`);
   }

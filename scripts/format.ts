@@ -85,7 +85,8 @@ function worstTally(impl: ImplementationResult, scenarioTasks: number): string {
   const failedRuns = impl.runs.length - measured.length;
   if (measured.length === 0) return failedRuns ? `— (${failedRuns} runs failed)` : '—';
   const worst = Math.min(...measured);
-  return `${worst}/${tasks}${failedRuns ? ` (${failedRuns} runs failed)` : ''}`;
+  const scaled = impl.scaled ? ` (scaled from ${impl.scaled.fromTasks})` : '';
+  return `${worst}/${tasks}${scaled}${failedRuns ? ` (${failedRuns} runs failed)` : ''}`;
 }
 
 export function buildRows(results: ResultsFile): Row[] {

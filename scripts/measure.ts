@@ -1,4 +1,5 @@
 // Runs inside the measured child: setup, untimed warm-up, one timed run with memory/GC/CPU sampling, teardown.
+import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { PoolAdapter, RunPlan, Applied, AdapterSession, ExternalMemory } from '../impls/types.js';
 import { createProbe } from '../scenarios/workloads/task.js';
@@ -11,6 +12,8 @@ export interface MemoryPoint {
   t: number;
   heapUsed: number;
   rss: number;
+  /** OS threads of the process (Linux), sampled only when the scenario lets thread pools shrink and grow. */
+  threads?: number;
 }
 
 export interface RunSample {
@@ -38,6 +41,8 @@ export interface RunSample {
   timeline: MemoryPoint[];
   /** Per-task wait, run and total time of the timed run (absent when recording was switched off). */
   latency?: LatencySummary;
+  /** Fewest and most OS threads of the process during the run, when sampled (dynamicThreads scenarios, Linux). */
+  osThreads?: { min: number; max: number };
   /** Peak memory held outside the child (a queue server, worker processes), for implementations that report it. */
   externalPeak?: ExternalMemory;
 }
@@ -65,6 +70,19 @@ export function thinTimeline(points: MemoryPoint[], max = TIMELINE_POINTS): Memo
   const kept = points.filter((_, i) => i % step === 0);
   if (kept[kept.length - 1] !== points[points.length - 1]) kept.push(points[points.length - 1]!);
   return kept;
+}
+
+/** The process's OS thread count from /proc (field 20 of stat), or null where there is no /proc. */
+export function osThreadCount(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const n = Number(fields[17]);
+    return Number.isInteger(n) ? n : null;
+  } catch {
+    return null;
+  }
 }
 
 function collectGarbage(): void {
@@ -188,11 +206,20 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
   let heapPeak = baseline.heapUsed;
   let rssPeak = baseline.rss;
   let t0 = performance.now();
+  // Thread counts only where pools may shrink and grow: reading /proc costs a little, so not on every scenario.
+  const countThreads = scenario.dynamicThreads !== undefined && osThreadCount() !== null;
+  let osThreads: { min: number; max: number } | undefined;
   const sample = (): void => {
     const m = process.memoryUsage();
     if (m.heapUsed > heapPeak) heapPeak = m.heapUsed;
     if (m.rss > rssPeak) rssPeak = m.rss;
-    timeline.push({ t: Math.round(performance.now() - t0), heapUsed: m.heapUsed, rss: m.rss });
+    const point: MemoryPoint = { t: Math.round(performance.now() - t0), heapUsed: m.heapUsed, rss: m.rss };
+    if (countThreads) {
+      const n = osThreadCount() ?? 0;
+      point.threads = n;
+      osThreads = osThreads ? { min: Math.min(osThreads.min, n), max: Math.max(osThreads.max, n) } : { min: n, max: n };
+    }
+    timeline.push(point);
   };
   let gcCount = 0;
   let gcPauseMs = 0;
@@ -250,6 +277,7 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
       timeline: thinTimeline(timeline),
       ...(extras.latency ? { latency: extras.latency.summary() } : {}),
       ...(externalPeak ? { externalPeak } : {}),
+      ...(osThreads ? { osThreads } : {}),
     },
   };
 }

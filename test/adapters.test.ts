@@ -30,9 +30,12 @@ describe('registry', () => {
 const libraryStalls = (name: string) => (name === 'poolifier' ? { retry: 2, timeout: 20_000 } : {});
 
 describe.each(implementationNames)('%s on smoke', (name) => {
-  it('completes every task exactly once with the settings it claims', libraryStalls(name), async () => {
+  it('completes every task exactly once with the settings it claims', libraryStalls(name), async (ctx) => {
     const adapter = registry[name];
-    expect(adapter.canRun(smokePlan)).toBe(true);
+    const verdict = adapter.canRun(smokePlan);
+    // A distributed adapter needs a queue server: skipped on a machine without one, never in CI (.ci/run installs it).
+    if (verdict !== true && adapter.kind === 'distributed' && !process.env.CI) ctx.skip();
+    expect(verdict).toBe(true);
     const session = await adapter.setup(smokePlan);
     try {
       const tally = await produce(session, smoke.tasks, smoke.producer);

@@ -2,7 +2,7 @@
 // have room (threads × tasks per worker), results come back the same way. The floor for thread pools.
 import { Worker } from 'node:worker_threads';
 import { decodeResult } from '../../scenarios/workloads/task.js';
-import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadSplitCanRun, workerDataFor } from '../mapping.js';
+import { compiledWorkerFile, fixedThreadsCanRun, payloadMessage, payloadOf, requireSplit, workerDataFor } from '../mapping.js';
 import type { Done, PoolAdapter } from '../types.js';
 
 type Reply = number | { id: number; error: string };
@@ -11,7 +11,7 @@ export const rawWorkersReference: PoolAdapter = {
   name: 'raw-workers',
   kind: 'reference',
   summary: 'hand-written worker_threads + postMessage, round-robin, several tasks per worker',
-  canRun: threadSplitCanRun,
+  canRun: fixedThreadsCanRun,
   async setup(plan) {
     const split = requireSplit(plan);
     const { threads, tasksPerWorker } = split;

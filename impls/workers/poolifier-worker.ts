@@ -1,7 +1,12 @@
-// poolifier treats a task function as async only when it is declared async.
+// poolifier treats a task function as async only when it is declared async. A dynamic pool's idle limit lives
+// here, in the worker's maxInactiveTime, so the adapter passes it through workerData.
 import { workerData } from 'node:worker_threads';
 import { ThreadWorker } from 'poolifier';
 import { createTask, type TaskInput, type TaskSpec } from '../../scenarios/workloads/task.js';
 
-const task = createTask(workerData as TaskSpec);
-export default new ThreadWorker<TaskInput, number>(async (input?: TaskInput) => task(input as TaskInput));
+const data = workerData as TaskSpec & { maxInactiveTime?: number };
+const task = createTask(data);
+export default new ThreadWorker<TaskInput, number>(
+  async (input?: TaskInput) => task(input as TaskInput),
+  data.maxInactiveTime === undefined ? {} : { maxInactiveTime: data.maxInactiveTime },
+);
