@@ -77,8 +77,20 @@ function label(scenario: Scenario): string {
   return scenario.point ? pointLabel(scenario.point) : 'base';
 }
 
+/** Rows with no measured point are left out of the grids and listed once, with the reason of their first point. */
+function neverMeasured(grid: SweepGrid, files: readonly ResultsFile[]): string[] {
+  return grid.rows.flatMap((r) => {
+    if (r.cells.some((c) => typeof c !== 'string')) return [];
+    const first = files.map((f) => f.implementations.find((i) => i.name === r.name)).find((i) => i !== undefined);
+    const why = first && first.state !== 'completed' ? `${first.state}: ${first.reason}` : 'not run';
+    return [`${r.name}: no point measured (${why})`];
+  });
+}
+
 export function renderSweepGrid(files: readonly ResultsFile[]): string {
-  const grid = buildSweepGrid(files);
+  const all = buildSweepGrid(files);
+  const missing = neverMeasured(all, files);
+  const grid = { ...all, rows: all.rows.filter((r) => r.cells.some((c) => typeof c !== 'string')) };
   const ideal = ['ideal s', ...grid.ideals.map((ms) => (ms === null ? '—' : (ms / 1000).toFixed(ms < 10_000 ? 2 : 1)))];
   const head = ['implementation', ...grid.points];
   const time = pad([head, ideal, ...grid.rows.map((r) => [r.name, ...r.cells.map(timeText)])]);
@@ -97,5 +109,6 @@ export function renderSweepGrid(files: readonly ResultsFile[]): string {
     heap,
     '',
     ...growth,
+    ...(missing.length ? ['', ...missing] : []),
   ].join('\n');
 }

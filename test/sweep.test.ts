@@ -127,4 +127,10 @@ describe('sweep grid', () => {
     expect(text).toContain('12.0 (1.2×)');
     expect(text).toMatch(/linear\s+10\.0\s+100\.0/);
   });
+
+  it('lists a row skipped at every point once, with its reason, instead of a row of "skipped"', () => {
+    const text = renderSweepGrid(files);
+    expect(text).not.toMatch(/^gone\s/m);
+    expect(text).toContain('gone: no point measured (skipped: no)');
+  });
 });
