@@ -30,7 +30,7 @@ export interface Row {
 
 export const HEADER = [
   'implementation', 'kind', 'time median [min–max] s', '× ideal', '× fastest', 'heap MB', 'RSS MB', 'CPU cores',
-  'wait p50/p99 ms', 'run p50/p99 ms', 'tasks ok',
+  'tasks/s', 'wait p50/p99 ms', 'run p50/p99 ms', 'tasks ok',
 ];
 
 function millis(ms: number): string {
@@ -89,19 +89,30 @@ function worstTally(impl: ImplementationResult, scenarioTasks: number): string {
   return `${worst}/${tasks}${scaled}${failedRuns ? ` (${failedRuns} runs failed)` : ''}`;
 }
 
+function tasksRun(impl: ImplementationResult, scenarioTasks: number): number {
+  return impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : scenarioTasks;
+}
+
+function perSecond(n: number): string {
+  return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0);
+}
+
 export function buildRows(results: ResultsFile): Row[] {
   const { implementations, ideal, scenario } = results;
+  // Rows that ran fewer tasks (scaled down) cannot set the bar; they are compared per task instead.
   const fastest = Math.min(
-    ...implementations.flatMap((i) => (honoursLimit(i) && i.state === 'completed' ? [i.summary.wallMs.median] : [])),
+    ...implementations.flatMap((i) => (honoursLimit(i) && i.state === 'completed' && !i.scaled ? [i.summary.wallMs.median] : [])),
   );
+  const perTaskMs = (i: ImplementationResult): number =>
+    i.state === 'completed' ? i.summary.wallMs.median / tasksRun(i, scenario.tasks) : Number.NaN;
   const order = (i: ImplementationResult): number =>
-    i.state === 'completed' ? i.summary.wallMs.median : i.state === 'errored' ? Number.MAX_VALUE / 2 : Number.MAX_VALUE;
+    i.state === 'completed' ? perTaskMs(i) : i.state === 'errored' ? Number.MAX_VALUE / 2 : Number.MAX_VALUE;
   const sorted = [...implementations].sort((a, b) => order(a) - order(b));
   return sorted.map((impl) => {
     const name = label(impl);
     if (impl.state === 'skipped') {
       return {
-        cells: [name, kindLabel(impl), 'skipped', '—', '—', '—', '—', '—', '—', '—', '—'],
+        cells: [name, kindLabel(impl), 'skipped', '—', '—', '—', '—', '—', '—', '—', '—', '—'],
         note: `${impl.name}: skipped — ${impl.reason}`,
         name: impl.name,
         state: impl.state,
@@ -113,7 +124,12 @@ export function buildRows(results: ResultsFile): Row[] {
     const ownIdeal = impl.scaled ? impl.scaled.ideal : ideal;
     const xIdeal = s && ownIdeal ? ratio(s.wallMs.median / ownIdeal.ms) : '—';
     const latency = latencyMedians(impl);
-    const xFastest = s && Number.isFinite(fastest) ? ratio(s.wallMs.median / fastest) : '—';
+    const ran = tasksRun(impl, scenario.tasks);
+    const xFastest = !s || !Number.isFinite(fastest)
+      ? '—'
+      : impl.scaled
+        ? `${ratio(s.wallMs.median / ran / (fastest / scenario.tasks))} per task`
+        : ratio(s.wallMs.median / fastest);
     const cells = [
       name + (impl.state === 'errored' ? ' (errored)' : ''),
       kindLabel(impl),
@@ -123,6 +139,7 @@ export function buildRows(results: ResultsFile): Row[] {
       s ? megabytes(s.heapPeakBytes.median) : '—',
       s ? megabytes(s.maxRssBytes.median) : '—',
       s ? s.cpuCores.median.toFixed(2) : '—',
+      s ? perSecond(ran / (s.wallMs.median / 1000)) : '—',
       latency ? `${millis(latency.waitP50)}/${millis(latency.waitP99)}` : '—',
       latency ? `${millis(latency.runP50)}/${millis(latency.runP99)}` : '—',
       worstTally(impl, scenario.tasks),
@@ -166,7 +183,8 @@ function headerLines(results: ResultsFile): string[] {
 
 export const FOOTNOTE =
   'time: first submit → last completion. heap: peak main-thread heapUsed (worker heaps not included). ' +
-  'RSS: peak of the whole process. CPU cores: (user + system CPU) / wall. × fastest: against the fastest row that honours the limit. ' +
+  'RSS: peak of the whole process. CPU cores: (user + system CPU) / wall. × fastest: against the fastest row that honours the limit (per task for a scaled-down row). ' +
+  'tasks/s: tasks run / median time. ' +
   'wait: submit → start; run: start → completion seen by the caller; medians over runs of each run\'s histogram.';
 
 export function renderTable(results: ResultsFile): string {
