@@ -1,6 +1,6 @@
 // Sweeps: one results file per grid point; this turns a set of them into compact grids (time, heap) with the
 // ideal per point, and a one-line growth reading per implementation.
-import { pointLabel, type Scenario } from '../scenarios/schema.js';
+import { pointLabel } from '../scenarios/schema.js';
 import type { ImplementationResult, ResultsFile } from './results.js';
 
 const MB = 1024 * 1024;
@@ -27,13 +27,17 @@ function cellOf(impl: ImplementationResult | undefined, ideal: number | null): S
 }
 
 /** Files of one sweep, in the order the grid expanded (the runner writes them in that order). */
-export function buildSweepGrid(files: readonly ResultsFile[]): SweepGrid {
+export function buildSweepGrid(files: readonly ResultsFile[], hide: readonly string[] = []): SweepGrid {
   const first = files[0];
   if (!first) throw new Error('a sweep grid needs at least one results file');
   const names = [...new Set(files.flatMap((f) => f.implementations.map((i) => i.name)))];
+  const labelOf = (f: ResultsFile): string => {
+    const shown = Object.fromEntries(Object.entries(f.scenario.point ?? {}).filter(([k]) => !hide.includes(k)));
+    return Object.keys(shown).length ? pointLabel(shown) : 'base';
+  };
   return {
     sweepId: first.scenario.id,
-    points: files.map((f) => (f.scenario.point ? pointLabel(f.scenario.point) : 'base')),
+    points: files.map(labelOf),
     ideals: files.map((f) => f.ideal?.ms ?? null),
     rows: names.map((name) => ({ name, cells: files.map((f) => cellOf(f.implementations.find((i) => i.name === name), f.ideal?.ms ?? null)) })),
   };
@@ -61,7 +65,7 @@ function heapText(cell: SweepCell | string): string {
 export function growthReading(grid: SweepGrid, files: readonly ResultsFile[], name: string): string | null {
   const row = grid.rows.find((r) => r.name === name);
   if (!row) return null;
-  const measured = row.cells.flatMap((c, i) => (typeof c === 'string' ? [] : [{ c, scenario: files[i]!.scenario }]));
+  const measured = row.cells.flatMap((c, i) => (typeof c === 'string' ? [] : [{ c, i, scenario: files[i]!.scenario }]));
   if (measured.length < 2) return null;
   const a = measured[0]!;
   const b = measured[measured.length - 1]!;
@@ -70,11 +74,7 @@ export function growthReading(grid: SweepGrid, files: readonly ResultsFile[], na
   const tasks = b.scenario.tasks / a.scenario.tasks;
   const heapWord = heap < 1.5 && heap > 0.67 ? 'flat' : `×${heap.toFixed(1)}`;
   const taskWord = tasks === 1 ? '' : ` for ×${tasks.toFixed(0)} tasks`;
-  return `${name}: heap ${heapWord}, time ×${time.toFixed(1)}${taskWord} (${label(a.scenario)} → ${label(b.scenario)})`;
-}
-
-function label(scenario: Scenario): string {
-  return scenario.point ? pointLabel(scenario.point) : 'base';
+  return `${name}: heap ${heapWord}, time ×${time.toFixed(1)}${taskWord} (${grid.points[a.i]} → ${grid.points[b.i]})`;
 }
 
 /** Rows with no measured point are left out of the grids and listed once, with the reason of their first point. */
@@ -87,8 +87,36 @@ function neverMeasured(grid: SweepGrid, files: readonly ResultsFile[]): string[]
   });
 }
 
+/**
+ * A sweep over a number (tasks, concurrency) and something else (the producer) reads best as one grid per value of
+ * the something else, with the number across: this splits the files that way, keeping the grid order.
+ */
+export function sweepGroups(files: readonly ResultsFile[]): Array<{ label: string; keys: string[]; files: ResultsFile[] }> {
+  const points = files.map((f) => f.scenario.point ?? {});
+  const varies = (key: string): boolean => new Set(points.map((p) => String((p as Record<string, unknown>)[key]))).size > 1;
+  const axis = (['tasks', 'concurrency'] as const).find((k) => points[0] && k in points[0] && varies(k));
+  if (!axis) return [{ label: '', keys: [], files: [...files] }];
+  const groups = new Map<string, { label: string; keys: string[]; files: ResultsFile[] }>();
+  for (const f of files) {
+    const rest = Object.entries(f.scenario.point ?? {}).filter(([k]) => k !== axis);
+    const label = rest.map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    const group = groups.get(label) ?? { label, keys: rest.map(([k]) => k), files: [] };
+    group.files.push(f);
+    groups.set(label, group);
+  }
+  return [...groups.values()];
+}
+
 export function renderSweepGrid(files: readonly ResultsFile[]): string {
-  const all = buildSweepGrid(files);
+  const groups = sweepGroups(files);
+  if (groups.length > 1) {
+    return groups.map((g) => renderOneGrid(g.files, g.keys, ` (${g.label})`)).join('\n\n');
+  }
+  return renderOneGrid(files, [], '');
+}
+
+function renderOneGrid(files: readonly ResultsFile[], hide: readonly string[], title: string): string {
+  const all = buildSweepGrid(files, hide);
   const missing = neverMeasured(all, files);
   const grid = { ...all, rows: all.rows.filter((r) => r.cells.some((c) => typeof c !== 'string')) };
   const ideal = ['ideal s', ...grid.ideals.map((ms) => (ms === null ? '—' : (ms / 1000).toFixed(ms < 10_000 ? 2 : 1)))];
@@ -100,7 +128,7 @@ export function renderSweepGrid(files: readonly ResultsFile[]): string {
     return g ? [g] : [];
   });
   return [
-    `sweep ${grid.sweepId}: ${files.length} points`,
+    `sweep ${grid.sweepId}${title}: ${files.length} points`,
     '',
     'time median s (× ideal)',
     time,

@@ -128,6 +128,14 @@ describe('sweep grid', () => {
     expect(text).toMatch(/linear\s+10\.0\s+100\.0/);
   });
 
+  it('splits a two-key sweep into one grid per value of the non-numeric key, the numbers across', () => {
+    const withProducer = (f: ResultsFile, producer: string): ResultsFile => ({ ...f, scenario: { ...f.scenario, point: { ...f.scenario.point, producer } } });
+    const text = renderSweepGrid([withProducer(files[0]!, 'upfront'), withProducer(files[1]!, 'upfront'), withProducer(files[0]!, 'window 8'), withProducer(files[1]!, 'window 8')]);
+    expect(text).toContain('sweep sweepy (producer=upfront): 2 points');
+    expect(text).toContain('sweep sweepy (producer=window 8): 2 points');
+    expect(text.match(/linear: heap ×10\.0, time ×10\.9 for ×10 tasks \(tasks=1000 → tasks=10000\)/g)).toHaveLength(2);
+  });
+
   it('lists a row skipped at every point once, with its reason, instead of a row of "skipped"', () => {
     const text = renderSweepGrid(files);
     expect(text).not.toMatch(/^gone\s/m);
