@@ -74,7 +74,8 @@ export function growthReading(grid: SweepGrid, files: readonly ResultsFile[], na
   const tasks = b.scenario.tasks / a.scenario.tasks;
   const heapWord = heap < 1.5 && heap > 0.67 ? 'flat' : `×${heap.toFixed(1)}`;
   const taskWord = tasks === 1 ? '' : ` for ×${tasks.toFixed(0)} tasks`;
-  return `${name}: heap ${heapWord}, time ×${time.toFixed(1)}${taskWord} (${grid.points[a.i]} → ${grid.points[b.i]})`;
+  const times = time < 1 ? time.toPrecision(2) : time.toFixed(1);
+  return `${name}: heap ${heapWord}, time ×${times}${taskWord} (${grid.points[a.i]} → ${grid.points[b.i]})`;
 }
 
 /** Rows with no measured point are left out of the grids and listed once, with the reason of their first point. */

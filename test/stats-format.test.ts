@@ -76,6 +76,21 @@ describe('comparison table', () => {
     expect(rows[0]!.cells[4]).toBe('0.42×');
   });
 
+  it('compares a scaled-down row per task, against its own ideal, and never lets it set the bar', () => {
+    const results = fakeResults();
+    const slow = results.implementations[0]!;
+    // 100 of 1000 tasks in 0.4 s: 4 ms a task against fast's 1.2 ms, though its time alone is the shortest.
+    const scaled = { ...slow, name: 'remote', summary: { ...(slow as { summary: object }).summary, wallMs: { n: 3, median: 400, min: 390, max: 410, mean: 400, sd: 1 } },
+      scaled: { tasks: 100, fromTasks: 1000, reason: 'scaled from 1000 to 100 for the test', ideal: { ms: 100, basis: 'test' } } };
+    const rows = buildRows({ ...results, implementations: [...results.implementations, scaled as typeof slow] });
+    const remote = rows.find((r) => r.name === 'remote')!;
+    expect(remote.cells.slice(3, 5)).toEqual(['4.00×', '3.33× per task']);
+    expect(remote.cells[8]).toBe('250');
+    expect(rows.find((r) => r.name === 'fast')!.cells[4]).toBe('1.00×');
+    expect(rows.map((r) => r.name).indexOf('remote')).toBeGreaterThan(rows.map((r) => r.name).indexOf('slow'));
+    expect(remote.note).toContain('remote: scaled from 1000 to 100 for the test');
+  });
+
   it('gives skipped rows their reason and marks the no-pool reference', () => {
     const text = renderTable(fakeResults());
     expect(text).toContain('lib: skipped — cannot express it');
@@ -85,7 +100,7 @@ describe('comparison table', () => {
 
   it('renders the same rows as a Markdown table', () => {
     const md = renderMarkdown(fakeResults());
-    expect(md).toContain('| fast@1.0.0 | in-thread | 1.20 [1.15–1.30] | 1.20× | 1.00× | 2.0 | 60.0 | 0.60 | — |');
+    expect(md).toContain('| fast@1.0.0 | in-thread | 1.20 [1.15–1.30] | 1.20× | 1.00× | 2.0 | 60.0 | 0.60 | 833 | — | — | — |');
     expect(md.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(2 + 4);
   });
 });
