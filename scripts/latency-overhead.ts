@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       report('wallMs'),
       report('cpuMs'),
       `one recorded task costs ${ns.toFixed(0)} ns (tinybench p50); ${recorded} of ${scenario.tasks} tasks are recorded ` +
-        `(every ${sampleEveryFor(scenario.tasks)}th), so recording adds about ${boundMs.toFixed(1)} ms, ` +
+        `(one in ${sampleEveryFor(scenario.tasks)}), so recording adds about ${boundMs.toFixed(1)} ms, ` +
         `${((100 * boundMs) / offWall).toFixed(2)} % of the median wall time with recording off`,
     ].join('\n') + '\n',
   );
