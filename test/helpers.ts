@@ -56,3 +56,14 @@ export function trackTimers(): { live: () => number; created: () => number; stop
     },
   };
 }
+
+/** A task whose completion the test controls. */
+export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void; fail: (error: unknown) => void } {
+  let open!: (value: T) => void;
+  let fail!: (error: unknown) => void;
+  const promise = new Promise<T>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  return { promise, open, fail };
+}

@@ -9,20 +9,10 @@ import {
   type TaskContext,
 } from '../impls/home/index.js';
 import { TaskQueue, TripleFifo, type QueuedJob, type Triple } from '../impls/home/task-queue.js';
-import { trackTimers } from './helpers.js';
+import { gate, trackTimers } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A task whose completion the test controls. */
-function gate<T = void>() {
-  let open!: (value: T) => void;
-  let fail!: (error: unknown) => void;
-  const promise = new Promise<T>((resolve, reject) => {
-    open = resolve;
-    fail = reject;
-  });
-  return { promise, open, fail };
-}
 
 /** Counts how many tasks run at once. */
 function tracker() {
