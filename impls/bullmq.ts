@@ -224,6 +224,8 @@ export async function bullmqSetup(plan: RunPlan, env: NodeJS.ProcessEnv = proces
     const jobPrefix = `${run}-`;
     const seqOf = (jobId: string): number => (jobId.startsWith(jobPrefix) ? Number(jobId.slice(jobPrefix.length)) : -1);
     let lastDone: Done | undefined;
+    // The first sequence number of the current pass (warm-up, then the run): ids repeat across passes.
+    let passStart = 0;
     events.on('active', ({ jobId }, eventId) => {
       const entry = pending.get(seqOf(jobId));
       // A stream entry id starts with Redis's clock in epoch ms at the moment the job was taken by a worker.
@@ -236,8 +238,9 @@ export async function bullmqSetup(plan: RunPlan, env: NodeJS.ProcessEnv = proces
       if (entry) {
         pending.delete(seq);
         entry.done(entry.id, null, result, entry.startedAt);
-      } else if (seq >= 0 && lastDone) {
-        // A second completion of one of this session's jobs: forwarded, so the ledger counts the duplicate.
+      } else if (seq >= passStart && lastDone) {
+        // A second completion of one of this pass's jobs: forwarded, so the ledger counts the duplicate. A job of an
+        // earlier pass is dropped: its id may be in flight again in this pass, and that pass's ledger is closed.
         lastDone(result % ID_SPACE, null, result);
       }
     });
@@ -351,6 +354,7 @@ export async function bullmqSetup(plan: RunPlan, env: NodeJS.ProcessEnv = proces
       },
       submit(id, done) {
         const seq = nextSeq++;
+        if (done !== lastDone) passStart = seq;
         lastDone = done;
         pending.set(seq, { id, done, startedAt: undefined });
         if (batch.length === 0) queueMicrotask(flush);

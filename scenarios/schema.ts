@@ -265,10 +265,18 @@ function withPoint(base: Obj, values: Partial<Record<SweepKey, SweepValue>>): Ob
   return raw;
 }
 
-function labelOf(values: Partial<Record<SweepKey, SweepValue>>): SweepPoint {
+/** The point's values as written, for naming it in an error before they are known to be valid. */
+function rawLabel(values: Partial<Record<SweepKey, SweepValue>>): string {
+  return Object.entries(values)
+    .map(([key, value]) => `${key}=${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
+    .join(' ');
+}
+
+/** The point's values, labelled from the validated scenario (a producer by its style). */
+function labelOf(values: Partial<Record<SweepKey, SweepValue>>, scenario: Scenario): SweepPoint {
   const point: SweepPoint = {};
   for (const [key, value] of Object.entries(values) as Array<[SweepKey, SweepValue]>) {
-    point[key] = typeof value === 'object' ? producerLabel(value) : value;
+    point[key] = key === 'producer' ? producerLabel(scenario.producer) : (value as number | boolean);
   }
   return point;
 }
@@ -285,10 +293,9 @@ export function validateScenario(value: unknown, file: string): ValidatedScenari
   // Each point is checked as a whole scenario, so a value that breaks a rule (say, a window no larger than a
   // swept concurrency) is reported with the point it breaks at.
   const points = expandGrid(sweep).map((values) => {
-    const point = labelOf(values);
-    const one = validateOne(withPoint(base, values), `${file} (sweep point ${pointLabel(point)})`);
+    const one = validateOne(withPoint(base, values), `${file} (sweep point ${rawLabel(values)})`);
     notes.push(...one.notes);
-    return { ...one.scenario, point };
+    return { ...one.scenario, point: labelOf(values, one.scenario) };
   });
   return { scenario: { ...validated.scenario, sweep }, notes: [...new Set(notes)], points };
 }
@@ -317,6 +324,9 @@ function validateOne(top: Obj, file: string): ValidatedScenario {
   const retries = top.retries === undefined ? undefined : r.integer(top.retries, 'retries', 0, 100);
   let dynamicThreads: Scenario['dynamicThreads'];
   if (top.dynamicThreads !== undefined) {
+    if (threads === 1) {
+      throw errors.invalidField(file, 'dynamicThreads', top.dynamicThreads, 'absent when threads is 1 (one thread has nothing to shrink to)');
+    }
     const d = r.object(top.dynamicThreads, 'dynamicThreads', ['min', 'idleTimeoutMs']);
     const maxMin = threads === 'auto' ? 1024 : threads - 1;
     dynamicThreads = {

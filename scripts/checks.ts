@@ -13,6 +13,12 @@ export function tallyProblems(tally: Tally, label = '', errorTolerance = 0): str
   if (tally.lost > 0) problems.push(`${tally.lost} ${of} tasks were lost (never completed)`);
   if (tally.duplicated > 0) problems.push(`${tally.duplicated} completions ${label ? `${label.trim()} ` : ''}were duplicated`);
   if (tally.mismatched > 0) problems.push(`${tally.mismatched} ${of} results belonged to another task`);
+  if (tally.firstTry !== undefined && tally.retried !== undefined && tally.firstTry + tally.retried !== tally.completed) {
+    problems.push(
+      `${tally.completed - tally.firstTry - tally.retried} ${of} tasks were reported successful without an attempt ` +
+        `(succeeded first try ${tally.firstTry} + after retry ${tally.retried} ≠ completed ${tally.completed})`,
+    );
+  }
   return problems;
 }
 
@@ -27,7 +33,7 @@ export function appliedProblems(applied: Applied, plan: RunPlan, peakRunning: nu
     problems.push(`started ${applied.threads} threads, the plan asked for ${plan.threads}`);
   }
   const dynamic = plan.scenario.dynamicThreads;
-  if (applied.threads > 0 && dynamic && applied.minThreads !== Math.min(dynamic.min, plan.threads)) {
+  if (applied.threads > 0 && dynamic && (applied.minThreads ?? applied.threads) !== Math.min(dynamic.min, plan.threads)) {
     problems.push(`keeps ${applied.minThreads ?? applied.threads} threads when idle, the scenario's dynamicThreads.min is ${dynamic.min}`);
   }
   if (applied.threads > 0 && applied.tasksPerWorker !== undefined && applied.threads * applied.tasksPerWorker !== applied.concurrency) {

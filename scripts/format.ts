@@ -38,7 +38,7 @@ function millis(ms: number): string {
 }
 
 /** Median over runs of each recorded percentile (one histogram per run, never merged across processes). */
-export function latencyMedians(impl: ImplementationResult): { waitP50: number; waitP99: number; runP50: number; runP99: number; totalP99: number; samples: number } | null {
+export function latencyMedians(impl: ImplementationResult): { waitP50: number; waitP99: number; runP50: number; runP99: number; totalP99: number } | null {
   if (impl.state === 'skipped') return null;
   const recorded = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.latency && r.sample.latency.samples > 0 ? [r.sample.latency] : []));
   if (recorded.length === 0) return null;
@@ -49,7 +49,6 @@ export function latencyMedians(impl: ImplementationResult): { waitP50: number; w
     runP50: m((l) => l.run.p50),
     runP99: m((l) => l.run.p99),
     totalP99: m((l) => l.total.p99),
-    samples: m((l) => l.samples),
   };
 }
 
@@ -60,7 +59,7 @@ function errorAccounting(impl: ImplementationResult): string | null {
   if (tallies.length === 0) return null;
   const worst = tallies.reduce((a, b) => (b.failed > a.failed ? b : a));
   const retried = worst.retried ?? 0;
-  const firstTry = worst.completed - retried;
+  const firstTry = worst.firstTry ?? 0;
   return `${impl.name}: ${firstTry} succeeded first try + ${retried} succeeded after retry + ${worst.failed} failed = ${firstTry + retried + worst.failed} of ${worst.tasks} (${worst.attempts} attempts)`;
 }
 

@@ -18,7 +18,8 @@ import { LatencyRecorder, sampleEveryFor } from './latency.js';
 /**
  * The recording's own cost, without the noise of whole runs: tinybench times what one recorded task adds (two
  * clock reads and three histogram records in the producer, one clock read and a store in the task). Times the
- * number of recorded tasks, over the run's wall time, it bounds the overhead from above (cache effects aside).
+ * number of recorded tasks, over the run's wall time, it estimates the overhead; it leaves out the remainder every
+ * task computes to learn whether it is sampled, and cache effects.
  */
 async function perRecordedTaskNs(): Promise<number> {
   const probe = createProbe(1024, 1, false);

@@ -1,7 +1,7 @@
 // Per-task latency, recorded into histograms (never one number per task kept): wait (submit → start), run
 // (start → completion seen by the producer) and total (submit → completion).
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import type { TaskProbe } from '../scenarios/workloads/task.js';
+import type { TaskProbe, Workload } from '../scenarios/workloads/task.js';
 
 /** Percentiles in ms. Histograms keep 3 significant digits, so each figure is within 0.1 % of the exact one. */
 export interface Percentiles {
@@ -32,15 +32,23 @@ function isPrime(n: number): boolean {
 }
 
 /**
- * Records every k-th id, k the smallest prime giving at most TARGET_SAMPLES samples. Two reasons: each recorded
- * task costs three clock reads (~70 ns each on this class of machine), and a prime k cannot fall in step with a
- * workload's own period (every 20th task fails, every 2nd is CPU work), so the sample stays representative.
+ * Records every k-th id, k the smallest prime giving at most TARGET_SAMPLES samples that divides none of the
+ * workload's periods (`periods`: every 20th task fails, every 4th spins). Two reasons: each recorded task costs
+ * three clock reads (~70 ns each on this class of machine), and a prime that does not divide a period p steps
+ * through every residue mod p, so each kind of task is sampled in its own proportion.
  */
-export function sampleEveryFor(tasks: number): number {
+export function sampleEveryFor(tasks: number, periods: readonly number[] = []): number {
   let k = Math.max(1, Math.ceil(tasks / TARGET_SAMPLES));
   if (k === 1) return 1;
-  while (!isPrime(k)) k++;
+  while (!isPrime(k) || periods.some((p) => p % k === 0)) k++;
   return k;
+}
+
+/** The periods a workload repeats with, which the sampling step must not divide. */
+export function workloadPeriods(workload: Workload): number[] {
+  if (workload.kind === 'flaky') return [workload.failEvery];
+  if (workload.kind === 'mixed') return [workload.cpuEvery];
+  return [];
 }
 
 /** Records ms as integer ns: perf_hooks histograms take integers ≥ 1. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { PoolAdapter, RunPlan, Applied, AdapterSession, ExternalMemory } from '../impls/types.js';
 import { createProbe } from '../scenarios/workloads/task.js';
-import { LatencyRecorder, sampleEveryFor, type LatencySummary } from './latency.js';
+import { LatencyRecorder, sampleEveryFor, workloadPeriods, type LatencySummary } from './latency.js';
 import { produce, type ProduceExtras, type Progress, type Tally } from './producer.js';
 import type { ChildProgress } from './protocol.js';
 
@@ -182,7 +182,7 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
   const countAttempts = scenario.workload.kind === 'flaky';
   const probe =
     recordLatency || countAttempts
-      ? createProbe(Math.max(scenario.tasks, scenario.warmup.tasks), recordLatency ? sampleEveryFor(scenario.tasks) : 2 ** 31, countAttempts)
+      ? createProbe(Math.max(scenario.tasks, scenario.warmup.tasks), recordLatency ? sampleEveryFor(scenario.tasks, workloadPeriods(scenario.workload)) : 2 ** 31, countAttempts)
       : undefined;
   const plan: RunPlan = probe ? { ...basePlan, task: { workload: scenario.workload, probe } } : basePlan;
   const extras: ProduceExtras = {

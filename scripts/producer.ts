@@ -21,6 +21,8 @@ export interface Tally {
   firstError?: string;
   /** First submit to last completion. */
   wallMs: number;
+  /** Counted only when the workload counts attempts (flaky): ids that succeeded on their first and only attempt. */
+  firstTry?: number;
   /** Counted only when the workload counts attempts (flaky): ids that succeeded after at least one retry. */
   retried?: number;
   /** Counted only when the workload counts attempts: attempts made in all, first tries included. */
@@ -140,13 +142,16 @@ export function produce(session: AdapterSession, tasks: number, producer: Produc
 }
 
 /** Splits the successes by attempts: first try versus after retries; failures are counted by the ledger. */
-function countAttempts(attempts: Int32Array, state: Uint8Array, tasks: number): { retried: number; attempts: number } {
+function countAttempts(attempts: Int32Array, state: Uint8Array, tasks: number): { firstTry: number; retried: number; attempts: number } {
+  let firstTry = 0;
   let retried = 0;
   let total = 0;
   for (let id = 0; id < tasks; id++) {
     const n = attempts[id]!;
     total += n;
-    if (state[id] === SUCCEEDED && n > 1) retried++;
+    // A success with no attempt at all (the task never ran) is neither: the accounting check reports it.
+    if (state[id] === SUCCEEDED && n === 1) firstTry++;
+    else if (state[id] === SUCCEEDED && n > 1) retried++;
   }
-  return { retried, attempts: total };
+  return { firstTry, retried, attempts: total };
 }

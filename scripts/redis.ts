@@ -153,7 +153,15 @@ async function startOnce(binary: string): Promise<RedisServer> {
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  const info = await rawCommand(port, ['INFO', 'server']);
+  let info: string;
+  try {
+    info = await rawCommand(port, ['INFO', 'server']);
+  } catch (error) {
+    // The server answered PING but not INFO: stop it rather than leave it (and the guard) running.
+    guard.stdin!.end();
+    await exit;
+    throw error;
+  }
   const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
   // Nothing here may hold the caller's event loop open: the guard only ends when asked to.
   guard.unref();

@@ -9,6 +9,8 @@ export interface SweepCell {
   wallMs: number;
   heapBytes: number;
   idealMs: number | null;
+  /** Tasks this implementation really ran at the point (fewer when it scaled down). */
+  tasks: number;
 }
 
 export interface SweepGrid {
@@ -19,11 +21,16 @@ export interface SweepGrid {
 }
 
 /** A cell: the median time and heap, or why there is none (skipped, errored). */
-function cellOf(impl: ImplementationResult | undefined, ideal: number | null): SweepCell | string {
+function cellOf(impl: ImplementationResult | undefined, ideal: number | null, tasks: number): SweepCell | string {
   if (!impl) return 'not run';
   if (impl.state === 'skipped') return 'skipped';
   if (impl.state === 'errored' || !impl.summary) return 'errored';
-  return { wallMs: impl.summary.wallMs.median, heapBytes: impl.summary.heapPeakBytes.median, idealMs: impl.scaled ? (impl.scaled.ideal?.ms ?? null) : ideal };
+  return {
+    wallMs: impl.summary.wallMs.median,
+    heapBytes: impl.summary.heapPeakBytes.median,
+    idealMs: impl.scaled ? (impl.scaled.ideal?.ms ?? null) : ideal,
+    tasks: impl.scaled ? impl.scaled.tasks : tasks,
+  };
 }
 
 /** Files of one sweep, in the order the grid expanded (the runner writes them in that order). */
@@ -39,7 +46,7 @@ export function buildSweepGrid(files: readonly ResultsFile[], hide: readonly str
     sweepId: first.scenario.id,
     points: files.map(labelOf),
     ideals: files.map((f) => f.ideal?.ms ?? null),
-    rows: names.map((name) => ({ name, cells: files.map((f) => cellOf(f.implementations.find((i) => i.name === name), f.ideal?.ms ?? null)) })),
+    rows: names.map((name) => ({ name, cells: files.map((f) => cellOf(f.implementations.find((i) => i.name === name), f.ideal?.ms ?? null, f.scenario.tasks)) })),
   };
 }
 
@@ -62,16 +69,16 @@ function heapText(cell: SweepCell | string): string {
  * How heap grows along the points, read from the first and last measured cells: 'flat' when it stays within
  * ±50 %, otherwise the ratio beside the ratio of the points' task counts so a reader can see linear growth.
  */
-export function growthReading(grid: SweepGrid, files: readonly ResultsFile[], name: string): string | null {
+export function growthReading(grid: SweepGrid, name: string): string | null {
   const row = grid.rows.find((r) => r.name === name);
   if (!row) return null;
-  const measured = row.cells.flatMap((c, i) => (typeof c === 'string' ? [] : [{ c, i, scenario: files[i]!.scenario }]));
+  const measured = row.cells.flatMap((c, i) => (typeof c === 'string' ? [] : [{ c, i }]));
   if (measured.length < 2) return null;
   const a = measured[0]!;
   const b = measured[measured.length - 1]!;
   const heap = b.c.heapBytes / a.c.heapBytes;
   const time = b.c.wallMs / a.c.wallMs;
-  const tasks = b.scenario.tasks / a.scenario.tasks;
+  const tasks = b.c.tasks / a.c.tasks;
   const heapWord = heap < 1.5 && heap > 0.67 ? 'flat' : `×${heap.toFixed(1)}`;
   const taskWord = tasks === 1 ? '' : ` for ×${tasks.toFixed(0)} tasks`;
   const times = time < 1 ? time.toPrecision(2) : time.toFixed(1);
@@ -125,7 +132,7 @@ function renderOneGrid(files: readonly ResultsFile[], hide: readonly string[], t
   const time = pad([head, ideal, ...grid.rows.map((r) => [r.name, ...r.cells.map(timeText)])]);
   const heap = pad([head, ...grid.rows.map((r) => [r.name, ...r.cells.map(heapText)])]);
   const growth = grid.rows.flatMap((r) => {
-    const g = growthReading(grid, files, r.name);
+    const g = growthReading(grid, r.name);
     return g ? [g] : [];
   });
   return [

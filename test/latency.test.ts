@@ -48,6 +48,14 @@ describe('sampleEveryFor', () => {
     }
     expect(sampleEveryFor(1_000_000)).toBe(31);
   });
+
+  it('skips a prime that divides a workload period, so every kind of task is sampled', () => {
+    // 40,000 tasks need k ≥ 2; 2 divides the flaky period 20 (only even ids, never the failing ones), so 3.
+    expect(sampleEveryFor(40_000, [20])).toBe(3);
+    expect(sampleEveryFor(40_000, [4])).toBe(3);
+    // 200,000 tasks need k ≥ 7; with a period of 7, 11.
+    expect(sampleEveryFor(200_000, [7])).toBe(11);
+  });
 });
 
 describe('LatencyRecorder', () => {
@@ -90,11 +98,17 @@ describe('LatencyRecorder', () => {
     expect(summary.wait.max).toBe(0);
   });
 
-  it('forgets the previous pass on reset', () => {
-    const recorder = new LatencyRecorder(createProbe(4, 1, false));
+  it('forgets the previous pass on reset, start times included', () => {
+    const probe = createProbe(4, 1, false);
+    const recorder = new LatencyRecorder(probe);
     recorder.submitted(1);
+    new Float64Array(probe.starts)[2] = 5;
     recorder.settled(1, undefined);
     recorder.reset();
+    expect(recorder.summary().samples).toBe(0);
+    expect(Array.from(new Float64Array(probe.starts))).toEqual([0, 0, 0, 0]);
+    // A submit from before the reset is gone: settling its id records nothing.
+    recorder.settled(1, undefined);
     expect(recorder.summary().samples).toBe(0);
   });
 });

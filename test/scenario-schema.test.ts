@@ -107,6 +107,23 @@ describe('scenario validation names the field, the value and what is allowed', (
     expect(invalid({ gateThresholds: { cpu: 0.1 } })).toThrow(/gateThresholds\.cpu is not a known field; allowed fields: wallMs, heapPeakBytes/);
   });
 
+  it('rejects dynamicThreads whose min is not below threads, or with one thread', () => {
+    expect(invalid({ threads: 4, dynamicThreads: { min: 4, idleTimeoutMs: 50 } })).toThrow(
+      'tiny.json: dynamicThreads.min is 4; allowed: an integer from 1 to 3',
+    );
+    expect(invalid({ threads: 1, dynamicThreads: { min: 1, idleTimeoutMs: 50 } })).toThrow(/dynamicThreads .*absent when threads is 1/);
+    expect(invalid({ dynamicThreads: { min: 1, idleTimeoutMs: -1 } })).toThrow(/dynamicThreads\.idleTimeoutMs is -1/);
+  });
+
+  it('rejects new workload kinds with bad fields, naming them', () => {
+    expect(invalid({ workload: { kind: 'payload', bytes: 1024, transfer: 'yes' } })).toThrow(
+      'tiny.json: workload.transfer is "yes"; allowed: true (transfer the buffer) or false (copy it)',
+    );
+    expect(invalid({ workload: { kind: 'flaky', ms: 1, failEvery: 0, failAttempts: 1 } })).toThrow(/workload\.failEvery is 0; allowed: an integer ≥ 1/);
+    expect(invalid({ producer: { style: 'bursts', size: 10, everyMs: 0 } })).toThrow(/producer\.everyMs is 0; allowed: a number > 0/);
+    expect(invalid({ retries: 1.5 })).toThrow(/retries is 1\.5; allowed: an integer from 0 to 100/);
+  });
+
   it('allows concurrency above tasks but states it', () => {
     const { notes } = validateScenario(validScenarioJson({ tasks: 3, producer: { style: 'upfront' } }), 'tiny.json');
     expect(notes).toEqual(['tiny.json: concurrency 4 is above tasks 3; at most 3 tasks can ever be in flight']);

@@ -74,6 +74,11 @@ describe('sweep validation', () => {
     expect(check({ tasks: [100, 'many'] })).toThrow(/sweep point tasks=many.*tasks/);
   });
 
+  it('names the field and the point for a producer that is not an object, instead of crashing', () => {
+    expect(check({ producer: [null] })).toThrow(/sweep point producer=null.*producer/);
+    expect(check({ producer: [{ style: 'x' }] })).toThrow(/sweep point producer=\{"style":"x"\}.*producer\.style/);
+  });
+
   it('rejects a point field in a scenario file', () => {
     expect(() => validateScenario(validScenarioJson({ point: { tasks: 1 } }), 'tiny.json')).toThrow(/point/);
   });
@@ -117,9 +122,21 @@ describe('sweep grid', () => {
 
   it('reads flat and growing heap from the first and last points', () => {
     const grid = buildSweepGrid(files);
-    expect(growthReading(grid, files, 'flat')).toMatch(/flat heap|heap flat/);
-    expect(growthReading(grid, files, 'linear')).toMatch(/heap ×10\.0, time ×10\.9 for ×10 tasks/);
-    expect(growthReading(grid, files, 'gone')).toBeNull();
+    expect(growthReading(grid, 'flat')).toMatch(/flat heap|heap flat/);
+    expect(growthReading(grid, 'linear')).toMatch(/heap ×10\.0, time ×10\.9 for ×10 tasks/);
+    expect(growthReading(grid, 'gone')).toBeNull();
+  });
+
+  it('reads a scaled-down row at the task counts it really ran', () => {
+    const scaledAt = (f: ResultsFile, tasks: number): ResultsFile => ({
+      ...f,
+      implementations: f.implementations.map((i) =>
+        i.name === 'linear' && i.state === 'completed' ? { ...i, scaled: { tasks, fromTasks: f.scenario.tasks, reason: 'test', ideal: null } } : i,
+      ),
+    });
+    // 100 → 200 tasks really run: ×2, not the points' ×10.
+    const grid = buildSweepGrid([scaledAt(files[0]!, 100), scaledAt(files[1]!, 200)]);
+    expect(growthReading(grid, 'linear')).toMatch(/for ×2 tasks/);
   });
 
   it('renders the time grid with × ideal and the heap grid', () => {

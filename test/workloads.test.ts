@@ -4,6 +4,7 @@ import type { AdapterSession, PoolAdapter } from '../impls/types.js';
 import { createPayload, createProbe, createTask, decodeResult, ID_SPACE, InjectedTaskError } from '../scenarios/workloads/task.js';
 import { sleepIdeal } from '../scripts/ideal.js';
 import { produce } from '../scripts/producer.js';
+import { tallyProblems } from '../scripts/checks.js';
 import { compiledFile } from '../scripts/paths.js';
 import { runBench, type Contender } from '../scripts/runner.js';
 import * as fixtures from './fixtures/adapters.js';
@@ -97,16 +98,26 @@ describe('errors scenario accounting', () => {
       const run = impl.runs[0]!;
       if (run.state !== 'measured') throw new Error('not measured');
       const t = run.sample.tally;
-      expect(t.completed - t.retried! + t.retried! + t.failed).toBe(t.tasks);
+      expect(t.firstTry! + t.retried! + t.failed).toBe(t.tasks);
+      // Each retried task took exactly one extra attempt, and no failed task was retried.
+      expect(t.attempts).toBe(t.tasks + t.retried!);
       expect(t.lost).toBe(0);
     }
     if (home?.state !== 'completed' || pLimit?.state !== 'completed') return;
     const homeTally = home.runs[0]!.state === 'measured' ? home.runs[0]!.sample.tally : undefined;
     const limitTally = pLimit.runs[0]!.state === 'measured' ? pLimit.runs[0]!.sample.tally : undefined;
-    expect(homeTally).toMatchObject({ completed: 400, failed: 0, retried: 20, attempts: 420 });
-    expect(limitTally).toMatchObject({ completed: 380, failed: 20, retried: 0, attempts: 400 });
+    expect(homeTally).toMatchObject({ completed: 400, failed: 0, firstTry: 380, retried: 20, attempts: 420 });
+    expect(limitTally).toMatchObject({ completed: 380, failed: 20, firstTry: 380, retried: 0, attempts: 400 });
     expect(home.applied.retries).toBe(1);
     expect(pLimit.notes).toEqual(['has no retry: the scenario asks for 1, so failed tasks stay failed']);
+  });
+});
+
+describe('attempt accounting check', () => {
+  it('reports a success for which no attempt was ever made', () => {
+    const tally = { tasks: 10, completed: 10, failed: 0, duplicated: 0, mismatched: 0, lost: 0, peakRunning: 1, wallMs: 1, firstTry: 8, retried: 1, attempts: 10 };
+    expect(tallyProblems(tally)).toEqual(['1 of 10 tasks were reported successful without an attempt (succeeded first try 8 + after retry 1 ≠ completed 10)']);
+    expect(tallyProblems({ ...tally, firstTry: 9 })).toEqual([]);
   });
 });
 

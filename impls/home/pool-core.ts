@@ -194,7 +194,9 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
 
   /** Called at the end of each pump: wakes waitForRoom() callers, one per free queue place. */
   protected wakeRoomWaiters(): void {
-    while (this.roomWaiters.length > 0 && (this.queue.size < this.maxQueue || this.destroyed)) this.roomWaiters.shift()!();
+    // One per free place: a woken caller submits at once, and a second woken for the same place would be refused.
+    let free = this.maxQueue - this.queue.size;
+    while (this.roomWaiters.length > 0 && (free-- > 0 || this.destroyed)) this.roomWaiters.shift()!();
   }
 
   /** True when the breaker (if any) lets one more task start now. */

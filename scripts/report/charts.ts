@@ -250,7 +250,9 @@ export function sweepCharts(idPrefix: string, files: readonly ResultsFile[], col
         const pts = members.flatMap((r) => {
           const impl = r.implementations.find((i) => i.name === name);
           if (impl?.state !== 'completed') return [];
-          return [{ x: xOf(r), y: metric === 'time' ? impl.summary.wallMs.median / 1000 : impl.summary.heapPeakBytes.median / (1024 * 1024) }];
+          // A scaled-down implementation ran fewer tasks than the point: on a task axis it is drawn where it ran.
+          const x = axis === 'tasks' && impl.scaled ? impl.scaled.tasks : xOf(r);
+          return [{ x, y: metric === 'time' ? impl.summary.wallMs.median / 1000 : impl.summary.heapPeakBytes.median / (1024 * 1024) }];
         });
         if (pts.length === 0) continue;
         data.push({

@@ -4,6 +4,8 @@ import { buildRows, type Row } from '../format.js';
 import type { Environment } from '../environment.js';
 import type { ImplementationResult, ResultsFile } from '../results.js';
 import { heapChart, historyChart, latencyChart, memoryChart, rssChart, scalingCharts, sweepCharts, timeChart, type ChartSpec } from './charts.js';
+import { colorMap } from './colors.js';
+import type { LoadedResults } from './load.js';
 import { pointLabel } from '../../scenarios/schema.js';
 
 /** Scenarios by id; a sweep's points in order of their values, numbers numerically (100 before 1000). */
@@ -25,8 +27,6 @@ function compareSections(a: ResultsFile, b: ResultsFile): number {
 function sectionKey(r: ResultsFile): string {
   return r.scenario.point ? `${r.scenario.id} [${pointLabel(r.scenario.point)}]` : r.scenario.id;
 }
-import { colorMap } from './colors.js';
-import type { LoadedResults } from './load.js';
 
 export interface Fact {
   label: string;
