@@ -59,7 +59,8 @@ function errorAccounting(impl: ImplementationResult): string | null {
   if (tallies.length === 0) return null;
   const worst = tallies.reduce((a, b) => (b.failed > a.failed ? b : a));
   const retried = worst.retried ?? 0;
-  const firstTry = worst.firstTry ?? 0;
+  // Files written before first tries were counted separately: then every success that was not retried was one.
+  const firstTry = worst.firstTry ?? worst.completed - retried;
   return `${impl.name}: ${firstTry} succeeded first try + ${retried} succeeded after retry + ${worst.failed} failed = ${firstTry + retried + worst.failed} of ${worst.tasks} (${worst.attempts} attempts)`;
 }
 
