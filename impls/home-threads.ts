@@ -49,6 +49,7 @@ export const homeThreadsAdapter: PoolAdapter = {
             done = producerDone;
             pool.run(id, callback);
           },
+      liveThreads: () => pool.threads,
       async teardown() {
         await pool.destroy();
       },

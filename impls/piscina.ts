@@ -38,6 +38,7 @@ export const piscinaAdapter: PoolAdapter = {
         : (id, done) => {
             pool.run(id).then((result) => done(id, null, result), (error: unknown) => done(id, error));
           },
+      liveThreads: () => pool.threads.length,
       async teardown() {
         await pool.destroy();
       },

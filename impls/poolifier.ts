@@ -49,6 +49,7 @@ export const poolifierAdapter: PoolAdapter = {
         : (id, done) => {
             pool.execute(id).then((result) => done(id, null, result), (error: unknown) => done(id, error));
           },
+      liveThreads: () => pool.info.workerNodes,
       async teardown() {
         await pool.destroy();
       },

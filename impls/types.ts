@@ -46,6 +46,8 @@ export interface AdapterSession {
    * Sampled during the timed run; its peak is recorded next to the child's own heap and RSS.
    */
   externalMemory?(): Promise<ExternalMemory>;
+  /** Worker threads alive now, by the pool's own count; sampled when the scenario lets pools shrink and grow. */
+  liveThreads?(): number;
 }
 
 export interface ExternalMemory {

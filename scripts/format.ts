@@ -149,6 +149,8 @@ export function buildRows(results: ResultsFile): Row[] {
     for (const note of impl.notes ?? []) notes.push(`${impl.name}: ${note}`);
     const accounting = errorAccounting(impl);
     if (accounting) notes.push(accounting);
+    const threads = poolThreadsNote(impl);
+    if (threads) notes.push(threads);
     const external = externalPeakMedian(impl);
     if (external) notes.push(`${impl.name}: memory outside the process, median peak ${external}`);
     if (impl.state === 'errored') notes.push(`${impl.name}: errored — ${impl.reason}`);
@@ -158,6 +160,17 @@ export function buildRows(results: ResultsFile): Row[] {
     const row = { cells, name: impl.name, state: impl.state };
     return notes.length ? { ...row, note: notes.join('\n') } : row;
   });
+}
+
+/** For dynamicThreads scenarios: the live thread range the pool reported, and how often it retired threads. */
+function poolThreadsNote(impl: ImplementationResult): string | null {
+  if (impl.state === 'skipped') return null;
+  const seen = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.poolThreads ? [r.sample.poolThreads] : []));
+  if (seen.length === 0) return null;
+  const min = Math.min(...seen.map((t) => t.min));
+  const max = Math.max(...seen.map((t) => t.max));
+  const drops = seen.map((t) => t.drops).sort((a, b) => a - b);
+  return `${impl.name}: ${min}–${max} live threads during the runs; the count fell ${drops.join(', ')} times (per run, 20 ms samples)`;
 }
 
 function externalPeakMedian(impl: ImplementationResult): string | null {

@@ -43,6 +43,12 @@ export interface RunSample {
   latency?: LatencySummary;
   /** Fewest and most OS threads of the process during the run, when sampled (dynamicThreads scenarios, Linux). */
   osThreads?: { min: number; max: number };
+  /**
+   * The pool's own count of live worker threads during the run (dynamicThreads scenarios): fewest, most, and how
+   * many times a sample found fewer than the one before (threads retired). The OS count lags: a terminated worker
+   * holds its OS thread until it has fully exited.
+   */
+  poolThreads?: { min: number; max: number; drops: number };
   /** Peak memory held outside the child (a queue server, worker processes), for implementations that report it. */
   externalPeak?: ExternalMemory;
 }
@@ -209,6 +215,9 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
   // Thread counts only where pools may shrink and grow: reading /proc costs a little, so not on every scenario.
   const countThreads = scenario.dynamicThreads !== undefined && osThreadCount() !== null;
   let osThreads: { min: number; max: number } | undefined;
+  const liveThreads = scenario.dynamicThreads !== undefined ? session.liveThreads?.bind(session) : undefined;
+  let poolThreads: { min: number; max: number; drops: number } | undefined;
+  let lastLive = -1;
   const sample = (): void => {
     const m = process.memoryUsage();
     if (m.heapUsed > heapPeak) heapPeak = m.heapUsed;
@@ -218,6 +227,13 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
       const n = osThreadCount() ?? 0;
       point.threads = n;
       osThreads = osThreads ? { min: Math.min(osThreads.min, n), max: Math.max(osThreads.max, n) } : { min: n, max: n };
+    }
+    if (liveThreads) {
+      const n = liveThreads();
+      poolThreads = poolThreads
+        ? { min: Math.min(poolThreads.min, n), max: Math.max(poolThreads.max, n), drops: poolThreads.drops + (n < lastLive ? 1 : 0) }
+        : { min: n, max: n, drops: 0 };
+      lastLive = n;
     }
     timeline.push(point);
   };
@@ -278,6 +294,7 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
       ...(extras.latency ? { latency: extras.latency.summary() } : {}),
       ...(externalPeak ? { externalPeak } : {}),
       ...(osThreads ? { osThreads } : {}),
+      ...(poolThreads ? { poolThreads } : {}),
     },
   };
 }

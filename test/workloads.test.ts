@@ -158,6 +158,27 @@ describe('runner instruments', () => {
   });
 });
 
+describe('dynamic threads', () => {
+  it('records the live thread count of pools that shrink between bursts and grow back', async () => {
+    const scenario = tinyScenario({
+      tasks: 60, concurrency: 4, threads: 2, warmup: { passes: 0, tasks: 0 },
+      producer: { style: 'bursts', size: 20, everyMs: 250 },
+      dynamicThreads: { min: 1, idleTimeoutMs: 10 },
+    });
+    const results = await runBench({ scenario, runs: 1, contenders: [{ adapter: registry['home-threads'] }, { adapter: registry.piscina }, { adapter: registry['raw-workers'] }] });
+    for (const name of ['home-threads', 'piscina']) {
+      const impl = results.implementations.find((i) => i.name === name)!;
+      if (impl.state !== 'completed' || impl.runs[0]!.state !== 'measured') throw new Error(`${name} not measured: ${JSON.stringify(impl).slice(0, 300)}`);
+      expect(impl.applied.minThreads).toBe(1);
+      const threads = impl.runs[0]!.sample.poolThreads!;
+      expect(threads.max).toBe(2);
+      expect(threads.min).toBe(1);
+      expect(threads.drops).toBeGreaterThanOrEqual(1);
+    }
+    expect(results.implementations.find((i) => i.name === 'raw-workers')).toMatchObject({ state: 'skipped', reason: expect.stringMatching(/fixed number of threads/) });
+  });
+});
+
 describe('payload across threads', () => {
   for (const transfer of [false, true]) {
     it(`reaches the workers intact when ${transfer ? 'transferred' : 'copied'}`, async () => {
