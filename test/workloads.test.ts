@@ -161,19 +161,23 @@ describe('runner instruments', () => {
 describe('dynamic threads', () => {
   it('records the live thread count of pools that shrink between bursts and grow back', async () => {
     const scenario = tinyScenario({
-      tasks: 60, concurrency: 4, threads: 2, warmup: { passes: 0, tasks: 0 },
-      producer: { style: 'bursts', size: 20, everyMs: 250 },
+      tasks: 100, concurrency: 4, threads: 2, warmup: { passes: 0, tasks: 0 },
+      producer: { style: 'bursts', size: 20, everyMs: 300 },
       dynamicThreads: { min: 1, idleTimeoutMs: 10 },
     });
-    const results = await runBench({ scenario, runs: 1, contenders: [{ adapter: registry['home-threads'] }, { adapter: registry.piscina }, { adapter: registry['raw-workers'] }] });
-    for (const name of ['home-threads', 'piscina']) {
+    const results = await runBench({ scenario, runs: 1, contenders: [{ adapter: registry['home-threads'] }, { adapter: registry.piscina }, { adapter: registry.tinypool }, { adapter: registry.poolifier }, { adapter: registry['raw-workers'] }] });
+    for (const name of ['home-threads', 'piscina', 'tinypool', 'poolifier']) {
       const impl = results.implementations.find((i) => i.name === name)!;
-      if (impl.state !== 'completed' || impl.runs[0]!.state !== 'measured') throw new Error(`${name} not measured: ${JSON.stringify(impl).slice(0, 300)}`);
-      expect(impl.applied.minThreads).toBe(1);
-      const threads = impl.runs[0]!.sample.poolThreads!;
-      expect(threads.max).toBe(2);
-      expect(threads.min).toBe(1);
-      expect(threads.drops).toBeGreaterThanOrEqual(1);
+      const run = impl.state === 'skipped' ? undefined : impl.runs[0];
+      if (run?.state !== 'measured') throw new Error(`${name} not measured: ${JSON.stringify(impl).slice(0, 300)}`);
+      // poolifier's per-worker limit is soft (task stealing): the runner may flag it, and that is all it may flag.
+      if (name === 'poolifier' && impl.state === 'errored') expect(run.problems.join('; ')).toMatch(/above the applied limit/);
+      else expect(impl.state).toBe('completed');
+      expect(run.applied.minThreads).toBe(1);
+      const threads = run.sample.poolThreads!;
+      expect(threads.max, name).toBe(2);
+      expect(threads.min, name).toBe(1);
+      expect(threads.drops, name).toBeGreaterThanOrEqual(1);
     }
     expect(results.implementations.find((i) => i.name === 'raw-workers')).toMatchObject({ state: 'skipped', reason: expect.stringMatching(/fixed number of threads/) });
   });
