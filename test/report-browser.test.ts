@@ -29,7 +29,7 @@ declare const document: {
   querySelector(selector: string): PageElement | null;
   documentElement: PageElement;
 };
-declare const window: { innerWidth: number; reportRenderedMs: number };
+declare const window: { innerWidth: number; reportRenderedMs: number; reportFirstViewMs: number; reportDrawAll: () => Promise<unknown> };
 
 const CHROMIUM = '/usr/bin/chromium';
 // Locally a missing browser skips the test with a message; in CI (which installs chromium) it must run, and fails if absent.
@@ -82,6 +82,9 @@ describe.skipIf(skip)(`the report in Chromium (${CHROMIUM})`, () => {
       if (!/^(file|data|blob):/.test(r.url())) problems.push(`network request: ${r.url()}`);
     });
     await page.goto(pathToFileURL(file).href);
+    // Charts draw as they near the viewport: wait for the first screen, then draw the rest for the checks.
+    await page.waitForSelector('body[data-first-view], body[data-render-error]', { timeout: 45_000 });
+    await page.evaluate(() => window.reportDrawAll());
     await page.waitForSelector('body[data-rendered], body[data-render-error]', { timeout: 45_000 });
     return { page, problems };
   }
@@ -175,12 +178,14 @@ describe.skipIf(skip)(`the report in Chromium (${CHROMIUM})`, () => {
     const report = writeReport([resultsDir], out, { warn: () => {} });
     const expected = allCharts(buildReportModel(loadResults([resultsDir]).loaded));
     const times: number[] = [];
+    const allTimes: number[] = [];
     for (let load = 0; load < 3; load++) {
       const { page, problems } = await open(out);
       const drawn = await plots(page);
       expect(drawn.map((p) => `${p.id}:${p.traces}`)).toEqual(expected.map((c) => `${c.id}:${c.data.length}`));
       expect(problems).toEqual([]);
-      times.push(await page.evaluate(() => window.reportRenderedMs));
+      times.push(await page.evaluate(() => window.reportFirstViewMs));
+      allTimes.push(await page.evaluate(() => window.reportRenderedMs));
       if (load === 0) {
         mkdirSync(screenshotDir, { recursive: true });
         await page.screenshot({ path: join(screenshotDir, 'report.png'), fullPage: true });
@@ -189,20 +194,23 @@ describe.skipIf(skip)(`the report in Chromium (${CHROMIUM})`, () => {
     }
     expect(existsSync(join(screenshotDir, 'report.png'))).toBe(true);
     // Reported, never asserted: timings depend on the machine (see README, "No test checks a timing").
-    const sorted = [...times].sort((a, b) => a - b);
+    const median3 = (values: number[]) => Math.round([...values].sort((a, b) => a - b)[1]!);
     const metrics = {
       file: out,
       bytes: report.bytes,
       megabytes: Number((report.bytes / 1024 / 1024).toFixed(2)),
       resultsFiles: report.files,
       charts: report.charts,
-      renderedMs: times.map((t) => Math.round(t)),
-      medianRenderedMs: Math.round(sorted[1]!),
+      firstViewMs: times.map((t) => Math.round(t)),
+      medianFirstViewMs: median3(times),
+      allDrawnMs: allTimes.map((t) => Math.round(t)),
+      medianAllDrawnMs: median3(allTimes),
     };
     writeFileSync(join(outputDir, 'report-metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);
     console.log(
       `report of results/: ${metrics.megabytes} MB, ${metrics.charts} charts from ${metrics.resultsFiles} results files; ` +
-        `all charts drawn ${metrics.medianRenderedMs} ms after navigation (median of 3 loads: ${metrics.renderedMs.join(', ')} ms)`,
+        `first screen drawn ${metrics.medianFirstViewMs} ms after navigation (median of 3 loads: ${metrics.firstViewMs.join(', ')} ms); ` +
+        `every chart, when all are asked for at once, by ${metrics.medianAllDrawnMs} ms (${metrics.allDrawnMs.join(', ')} ms)`,
     );
   }, 180_000);
 });
