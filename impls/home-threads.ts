@@ -1,7 +1,7 @@
 // The home pool's thread engine, translated like piscina and tinypool: threads × tasks per worker = concurrency.
 import { ThreadPool } from './home/index.js';
 import type { PayloadMessage } from '../scenarios/workloads/task.js';
-import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
+import { appliedThreads, compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { Done, PoolAdapter } from './types.js';
 
 export const homeThreadsAdapter: PoolAdapter = {
@@ -32,9 +32,7 @@ export const homeThreadsAdapter: PoolAdapter = {
     return {
       applied: {
         concurrency: limits.maxThreads * limits.concurrentTasksPerWorker,
-        // Fixed pools: the threads really started; dynamic ones start at min, so their configured maximum.
-        threads: bounds.idleTimeoutMs === null ? pool.threads : limits.maxThreads,
-        ...(limits.minThreads < limits.maxThreads ? { minThreads: limits.minThreads } : {}),
+        ...appliedThreads(bounds.idleTimeoutMs !== null, pool.threads, limits.minThreads, limits.maxThreads),
         tasksPerWorker: limits.concurrentTasksPerWorker,
         options: { ...options, filename: 'home-worker.js' },
         retries,

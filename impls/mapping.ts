@@ -15,6 +15,15 @@ export function threadBounds(plan: RunPlan): { min: number; max: number; idleTim
   return { min: Math.min(dynamic.min, plan.threads), max: plan.threads, idleTimeoutMs: dynamic.idleTimeoutMs };
 }
 
+/**
+ * The thread counts a pool reports, from what it says of itself: a fixed pool, the threads it really started; a
+ * dynamic one starts at its minimum, so its configured maximum, with the minimum beside it.
+ */
+export function appliedThreads(dynamic: boolean, started: number, min: number, max: number): { threads: number; minThreads?: number } {
+  if (!dynamic) return { threads: started };
+  return { threads: max, ...(min < max ? { minThreads: min } : {}) };
+}
+
 /** For pools whose thread count is fixed at start: they cannot shrink when idle. */
 export function fixedThreadsCanRun(plan: RunPlan): true | Skip {
   if (plan.scenario.dynamicThreads) {

@@ -1,6 +1,6 @@
 import { DynamicThreadPool, FixedThreadPool } from 'poolifier';
 import type { TaskInput } from '../scenarios/workloads/task.js';
-import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
+import { appliedThreads, compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const poolifierAdapter: PoolAdapter = {
@@ -35,9 +35,7 @@ export const poolifierAdapter: PoolAdapter = {
     return {
       applied: {
         concurrency: info.maxSize * split.tasksPerWorker,
-        // Fixed pools: the threads really started; dynamic ones start at min, so their configured maximum.
-        threads: bounds.idleTimeoutMs === null ? info.workerNodes : info.maxSize,
-        ...(info.minSize < info.maxSize ? { minThreads: info.minSize } : {}),
+        ...appliedThreads(bounds.idleTimeoutMs !== null, info.workerNodes, info.minSize, info.maxSize),
         tasksPerWorker: split.tasksPerWorker,
         options: { ...options, minSize: info.minSize, maxSize: info.maxSize },
       },

@@ -1,5 +1,5 @@
 import Tinypool from 'tinypool';
-import { compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
+import { appliedThreads, compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
 import type { PoolAdapter } from './types.js';
 
 export const tinypoolAdapter: PoolAdapter = {
@@ -24,9 +24,7 @@ export const tinypoolAdapter: PoolAdapter = {
     return {
       applied: {
         concurrency: pool.options.maxThreads * pool.options.concurrentTasksPerWorker,
-        // Fixed pools: the threads really started; dynamic ones start at min, so their configured maximum.
-        threads: bounds.idleTimeoutMs === null ? pool.threads.length : pool.options.maxThreads,
-        ...(pool.options.minThreads < pool.options.maxThreads ? { minThreads: pool.options.minThreads } : {}),
+        ...appliedThreads(bounds.idleTimeoutMs !== null, pool.threads.length, pool.options.minThreads, pool.options.maxThreads),
         tasksPerWorker: pool.options.concurrentTasksPerWorker,
         options: { ...options, filename: 'tinypool-worker.js', maxQueue: pool.options.maxQueue, idleTimeout: pool.options.idleTimeout },
       },
