@@ -8,12 +8,13 @@ import { registerPoolMetrics } from '../impls/home/prometheus.js';
 import {
   compiledWorkerFile, inThreadCanRun, isSkip, payloadMessage, payloadOf, splitAcrossThreads, workerDataFor,
 } from '../impls/mapping.js';
-import type { RunPlan } from '../impls/types.js';
+import type { AdapterSession, RunPlan } from '../impls/types.js';
 import { loadScenario } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { createProbe, createTask, type PayloadMessage, type TaskSpec } from '../scenarios/workloads/task.js';
 import { runCli } from './cli.js';
 import { errors } from './errors.js';
+import { produce } from './producer.js';
 import { resolveThreads } from './runner.js';
 
 const ENGINES = ['async', 'threads'] as const;
@@ -58,28 +59,14 @@ function parseMetricsArgs(argv: string[]): MetricsArgs {
 
 type Submit = (id: number, callback: (error: unknown) => void) => void;
 
-/** Submits every task as the scenario's producer would: a window of outstanding tasks, bursts on a timer, or all at once. */
-function drive(scenario: Scenario, submit: Submit): Promise<void> {
-  const total = scenario.tasks;
-  const producer = scenario.producer;
-  let next = 0;
-  let settled = 0;
-  return new Promise((resolve) => {
-    const refill = producer.style === 'window';
-    const onSettled = (): void => {
-      if (++settled === total) resolve();
-      else if (refill && next < total) submit(next++, onSettled);
-    };
-    const burst = (size: number): void => {
-      for (const end = Math.min(total, next + size); next < end; ) submit(next++, onSettled);
-    };
-    if (producer.style === 'bursts') {
-      burst(producer.size);
-      const timer = setInterval(() => (next < total ? burst(producer.size) : clearInterval(timer)), producer.everyMs);
-    } else {
-      burst(producer.style === 'window' ? producer.outstanding : total);
-    }
-  });
+/** Submits every task through the harness's own producer (window, bursts or upfront), so no second copy of it exists. */
+async function drive(scenario: Scenario, submit: Submit): Promise<void> {
+  const session: AdapterSession = {
+    applied: { concurrency: scenario.concurrency, threads: 0, options: {} },
+    submit: (id, done) => submit(id, (error) => done(id, error ?? null, id)),
+    teardown: async () => {},
+  };
+  await produce(session, scenario.tasks, scenario.producer);
 }
 
 /** The plan the adapters would get; the flaky workload counts attempts in shared memory, so it needs a probe. */
