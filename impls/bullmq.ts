@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 // bullmq and ioredis are loaded in setup(): the registry is imported by every measured child, and loading them costs
 // about 6.5 MB of heap and 36 MB of RSS that no other implementation's row should carry.
 import type { Redis } from 'ioredis';
-import { findOrStartRedis, redisAvailability, REDIS_URL_ENV, type RedisServer } from '../scripts/redis.js';
+import { findOrStartRedis, redisAvailability, REDIS_URL_ENV, type RedisServer } from './support/redis.js';
 import { ID_SPACE } from '../scenarios/workloads/task.js';
 import { compiledWorkerFile, fixedThreadsCanRun, requireSplit } from './mapping.js';
 import type { AdapterSession, Done, ExternalMemory, PoolAdapter, RunPlan, ScaleDown, Skip } from './types.js';

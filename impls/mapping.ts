@@ -1,7 +1,7 @@
 // How a scenario's concurrency becomes thread-pool knobs. Shared so every worker pool is translated the same way.
 import { createPayload, type PayloadMessage, type TaskSpec } from '../scenarios/workloads/task.js';
 import type { RunPlan, Skip } from './types.js';
-import { compiledFile } from '../scripts/paths.js';
+import { compiledFile } from '../core/paths.js';
 
 export interface ThreadSplit {
   threads: number;

@@ -1,8 +1,8 @@
 // Finds scenario files on disk and turns them into validated scenarios.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { errors } from '../scripts/errors.js';
-import { scenariosDir } from '../scripts/paths.js';
+import { errors } from '../core/errors.js';
+import { scenariosDir } from '../core/paths.js';
 import { validateScenario, type ValidatedScenario } from './schema.js';
 
 export function listScenarioIds(dir = scenariosDir): string[] {

@@ -1,6 +1,6 @@
 // Scenarios are data: one JSON file per scenario, checked field by field on load.
 import { ID_SPACE, type Workload } from './workloads/task.js';
-import { errors } from '../scripts/errors.js';
+import { errors } from '../core/errors.js';
 
 export const SCENARIO_SCHEMA_VERSION = 1;
 

@@ -3,16 +3,17 @@
 import { join } from 'node:path';
 import { defaultImplementationNames, registry, implementationNames, isImplementationName } from '../impls/registry.js';
 import { listScenarioIds, loadScenario } from '../scenarios/load.js';
-import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
-import { runCli } from './cli.js';
-import { errors } from './errors.js';
-import { render } from './format.js';
-import { resultsDir as defaultResultsDir } from './paths.js';
-import { writeResultsFile, type ResultsFile } from './results.js';
-import { renderSweepGrid } from './sweep.js';
+import { parseBenchArgs, USAGE, type BenchArgs } from '../harness/cli/bench-args.js';
+import { runCli } from '../harness/cli/run-cli.js';
+import { errors } from '../core/errors.js';
+import { render } from '../harness/output/format.js';
+import { resultsDir as defaultResultsDir } from '../core/paths.js';
+import { writeResultsFile } from '../harness/results/store.js';
+import { renderSweepGrid } from '../harness/output/sweep-grid.js';
 import { pointLabel, type Scenario } from '../scenarios/schema.js';
-import { writeReport } from './report/write.js';
-import { resolveThreads, runBench, type ProgressEvent } from './runner.js';
+import { writeReport } from '../harness/report/write.js';
+import { resolveThreads, runBench, type ProgressEvent } from '../harness/run/runner.js';
+import { type ResultsFile } from '../harness/results/schema.js';
 
 /** Which implementations can run a scenario; for a sweep, at how many of its points. */
 function ableToRun(scenario: Scenario, points: Scenario[] | undefined): string[] {

@@ -1,9 +1,9 @@
 // `pnpm export --format github|bmf <results.json>`: a results file for github-action-benchmark or Bencher.
 import { parseArgs } from 'node:util';
-import { runCli } from './cli.js';
-import { errors } from './errors.js';
-import { toBencherMetricFormat, toGithubBenchmark } from './exporters.js';
-import { readResultsFile } from './results.js';
+import { runCli } from '../harness/cli/run-cli.js';
+import { errors } from '../core/errors.js';
+import { toBencherMetricFormat, toGithubBenchmark } from '../harness/output/exporters.js';
+import { readResultsFile } from '../harness/results/store.js';
 
 async function main(argv: string[]): Promise<void> {
   let parsed;

@@ -3,13 +3,14 @@
 import { appendFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCli } from './cli.js';
-import { errors } from './errors.js';
+import { runCli } from '../harness/cli/run-cli.js';
+import { errors } from '../core/errors.js';
 import { loadScenario } from '../scenarios/load.js';
-import { runAb } from './gate/ab.js';
-import { compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS } from './gate/compare.js';
-import { renderGateMarkdown, renderGateTable } from './gate/render.js';
-import { readResultsFile, type ResultsFile } from './results.js';
+import { runAb } from '../harness/gate/ab.js';
+import { compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS } from '../harness/gate/compare.js';
+import { renderGateMarkdown, renderGateTable } from '../harness/gate/render.js';
+import { readResultsFile } from '../harness/results/store.js';
+import { type ResultsFile } from '../harness/results/schema.js';
 
 const USAGE = `Usage: pnpm gate --baseline <results file or folder> --candidate <results file> [--impl <name>]...
        pnpm gate --against <git ref> [--scenario gate] [--runs N] [--impl <name>]...

@@ -5,15 +5,15 @@
 import { parseArgs } from 'node:util';
 import { implementationNames, isImplementationName } from '../impls/registry.js';
 import { loadScenario } from '../scenarios/load.js';
-import { runChild } from './child.js';
-import { runCli } from './cli.js';
-import { errors } from './errors.js';
-import { mannWhitney } from './gate/mann-whitney.js';
-import { DEFAULT_CHILD_HEAP_LIMIT_MB, resolveThreads } from './runner.js';
-import { median } from './stats.js';
+import { runChild } from '../harness/run/child.js';
+import { runCli } from '../harness/cli/run-cli.js';
+import { errors } from '../core/errors.js';
+import { mannWhitney } from '../harness/stats/mann-whitney.js';
+import { DEFAULT_CHILD_HEAP_LIMIT_MB, resolveThreads } from '../harness/run/runner.js';
+import { median } from '../harness/stats/stats.js';
 import { Bench } from 'tinybench';
 import { createProbe } from '../scenarios/workloads/task.js';
-import { LatencyRecorder, sampleEveryFor } from './latency.js';
+import { LatencyRecorder, sampleEveryFor } from '../harness/measure/latency.js';
 
 /**
  * The recording's own cost, without the noise of whole runs: tinybench times what one recorded task adds (two

@@ -12,10 +12,10 @@ import type { AdapterSession, RunPlan } from '../impls/types.js';
 import { loadScenario } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { createProbe, createTask, type PayloadMessage, type TaskSpec } from '../scenarios/workloads/task.js';
-import { runCli } from './cli.js';
-import { errors } from './errors.js';
-import { produce } from './producer.js';
-import { resolveThreads } from './runner.js';
+import { runCli } from '../harness/cli/run-cli.js';
+import { errors } from '../core/errors.js';
+import { produce } from '../harness/measure/producer.js';
+import { resolveThreads } from '../harness/run/runner.js';
 
 const ENGINES = ['async', 'threads'] as const;
 type Engine = (typeof ENGINES)[number];

@@ -3,10 +3,10 @@
 import { parseArgs } from 'node:util';
 import { implementationNames, isImplementationName, registry } from '../impls/registry.js';
 import { loadScenario } from '../scenarios/load.js';
-import { runCli } from './cli.js';
-import { errors } from './errors.js';
-import { produce } from './producer.js';
-import { resolveThreads } from './runner.js';
+import { runCli } from '../harness/cli/run-cli.js';
+import { errors } from '../core/errors.js';
+import { produce } from '../harness/measure/producer.js';
+import { resolveThreads } from '../harness/run/runner.js';
 
 await runCli(async () => {
   let values;

@@ -1,9 +1,9 @@
 // `pnpm report [results files or folders]... [--out FILE]`: one self-contained HTML page from saved results files.
 import { parseArgs } from 'node:util';
-import { runCli } from './cli.js';
-import { errors } from './errors.js';
-import { resultsDir } from './paths.js';
-import { defaultReportFile, writeReport } from './report/write.js';
+import { runCli } from '../harness/cli/run-cli.js';
+import { errors } from '../core/errors.js';
+import { resultsDir } from '../core/paths.js';
+import { defaultReportFile, writeReport } from '../harness/report/write.js';
 
 const USAGE = `Usage: pnpm report [results file or folder]... [--out FILE]
 

@@ -5,10 +5,10 @@
 import { parseArgs } from 'node:util';
 import { implementationNames, isImplementationName, registry } from '../impls/registry.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { runCli } from './cli.js';
-import { errors } from './errors.js';
-import { produce } from './producer.js';
-import { heapTrend } from './trend.js';
+import { runCli } from '../harness/cli/run-cli.js';
+import { errors } from '../core/errors.js';
+import { produce } from '../harness/measure/producer.js';
+import { heapTrend } from '../harness/measure/trend.js';
 
 async function main(): Promise<void> {
   let values;

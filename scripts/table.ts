@@ -1,9 +1,9 @@
 // `pnpm table <results.json>... [--format table|md]`: re-renders saved results files, reading nothing but the files.
 import { parseArgs } from 'node:util';
-import { runCli } from './cli.js';
-import { errors } from './errors.js';
-import { render } from './format.js';
-import { readResultsFile } from './results.js';
+import { runCli } from '../harness/cli/run-cli.js';
+import { errors } from '../core/errors.js';
+import { render } from '../harness/output/format.js';
+import { readResultsFile } from '../harness/results/store.js';
 
 const USAGE = 'Usage: pnpm table <results file>... [--format table|md|json]';
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { implementationNames, registry } from '../impls/registry.js';
 import type { RunPlan } from '../impls/types.js';
 import { loadScenario } from '../scenarios/load.js';
-import { appliedProblems, tallyProblems } from '../scripts/checks.js';
-import { produce } from '../scripts/producer.js';
-import { resolveThreads } from '../scripts/runner.js';
+import { appliedProblems, tallyProblems } from '../harness/run/checks.js';
+import { produce } from '../harness/measure/producer.js';
+import { resolveThreads } from '../harness/run/runner.js';
 import { tinyScenario } from './helpers.js';
 
 const smoke = loadScenario('smoke').scenario;

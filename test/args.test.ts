@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs } from '../scripts/args.js';
-import { projectRoot } from '../scripts/paths.js';
+import { parseBenchArgs } from '../harness/cli/bench-args.js';
+import { projectRoot } from '../core/paths.js';
 
 describe('parseBenchArgs', () => {
   it('parses scenario, repeated --impl, runs and format', () => {

@@ -8,11 +8,11 @@ import { registry } from '../impls/registry.js';
 import type { RunPlan } from '../impls/types.js';
 import { parseWorkerArgs } from '../impls/workers/bullmq-process.js';
 import { loadScenario } from '../scenarios/load.js';
-import { tallyProblems } from '../scripts/checks.js';
-import { compiledFile } from '../scripts/paths.js';
-import { produce } from '../scripts/producer.js';
-import { redisAvailability, startRedis } from '../scripts/redis.js';
-import { runBench } from '../scripts/runner.js';
+import { tallyProblems } from '../harness/run/checks.js';
+import { compiledFile } from '../core/paths.js';
+import { produce } from '../harness/measure/producer.js';
+import { redisAvailability, startRedis } from '../impls/support/redis.js';
+import { runBench } from '../harness/run/runner.js';
 import { tinyScenario } from './helpers.js';
 
 const smoke = loadScenario('smoke').scenario;
@@ -148,7 +148,7 @@ realRedis('bullmq on a real redis-server', () => {
   }, 60_000);
 
   it('stops redis-server and removes its directory when the process that started it is SIGKILLed', async () => {
-    const script = `import { startRedis } from ${JSON.stringify(compiledFile('scripts', 'redis.js'))};
+    const script = `import { startRedis } from ${JSON.stringify(compiledFile('impls', 'support', 'redis.js'))};
       const r = await startRedis(); console.log(JSON.stringify({ pid: r.pid, dir: r.dir })); setInterval(() => {}, 1000);`;
     const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const line = await new Promise<string>((resolve, reject) => {

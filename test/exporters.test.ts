@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { toBencherMetricFormat, toGithubBenchmark } from '../scripts/exporters.js';
-import { readResultsFile } from '../scripts/results.js';
+import { toBencherMetricFormat, toGithubBenchmark } from '../harness/output/exporters.js';
+import { readResultsFile } from '../harness/results/store.js';
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
-import { projectRoot } from '../scripts/paths.js';
+import { projectRoot } from '../core/paths.js';
 
 const dir = join(projectRoot, 'results', 'cpu');
 const results = readResultsFile(join(dir, readdirSync(dir).filter((f) => f.endsWith('.json')).sort().at(-1)!));

@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { registry } from '../impls/registry.js';
 import type { PoolAdapter } from '../impls/types.js';
-import { compiledFile } from '../scripts/paths.js';
-import type { ImplementationResult } from '../scripts/results.js';
-import { runBench, type Contender } from '../scripts/runner.js';
+import { compiledFile } from '../core/paths.js';
+import { runBench, type Contender } from '../harness/run/runner.js';
 import * as fixtures from './fixtures/adapters.js';
 import { tinyScenario } from './helpers.js';
+import { type ImplementationResult } from '../harness/results/schema.js';
 
 const fixtureModule = compiledFile('test', 'fixtures', 'adapters.js');
 const fixture = (adapter: PoolAdapter): Contender => ({ adapter, module: fixtureModule });

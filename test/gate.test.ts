@@ -2,11 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compare, judge } from '../scripts/gate/compare.js';
-import { mannWhitney, smallestP } from '../scripts/gate/mann-whitney.js';
-import { projectRoot } from '../scripts/paths.js';
-import type { ResultsFile, RunRecord } from '../scripts/results.js';
+import { compare, judge } from '../harness/gate/compare.js';
+import { mannWhitney, smallestP } from '../harness/stats/mann-whitney.js';
+import { projectRoot } from '../core/paths.js';
 import { tempDir, tinyScenario } from './helpers.js';
+import { fixtureEnv, sample } from './report-fixtures.js';
+import { summarize } from '../harness/stats/stats.js';
+import { type ResultsFile, type RunRecord } from '../harness/results/schema.js';
 
 describe('mannWhitney', () => {
   it('gives the exact two-sided p for separated samples: 2 / C(10, 5)', () => {
@@ -53,18 +55,26 @@ describe('judge', () => {
 });
 
 function resultsWith(name: string, walls: number[], heaps: number[], sha: string): ResultsFile {
+  // A complete file, as pnpm bench writes it: every reader validates what it reads.
   const runs: RunRecord[] = walls.map((wallMs, i) => ({
     runIndex: i,
     state: 'measured',
-    applied: { concurrency: 4, threads: 0, options: {} },
+    applied: { concurrency: 10, threads: 0, options: {} },
     problems: [],
-    sample: { wallMs, heapPeakBytes: heaps[i]! } as RunRecord extends { sample: infer S } ? S : never,
+    sample: sample(wallMs, 1, { heapPeakBytes: heaps[i]! }),
   }));
+  const samples = runs.flatMap((r) => (r.state === 'measured' ? [r.sample] : []));
   return {
     schemaVersion: 1, createdAt: `2026-01-0${sha === 'aaaaaaa' ? 1 : 2}T00:00:00.000Z`, scenario: tinyScenario({ id: 'gate' }),
     runsPerImplementation: walls.length, ideal: null,
-    env: { gitSha: sha } as ResultsFile['env'],
-    implementations: [{ name, version: null, kind: 'in-thread', state: 'completed', applied: runs[0]!.state === 'measured' ? runs[0]!.applied : ({} as never), runs, summary: {} as never }],
+    env: fixtureEnv({ gitSha: sha }),
+    implementations: [{
+      name, version: null, kind: 'in-thread', state: 'completed', applied: { concurrency: 10, threads: 0, options: {} }, runs,
+      summary: {
+        wallMs: summarize(samples.map((x) => x.wallMs)), heapPeakBytes: summarize(samples.map((x) => x.heapPeakBytes)),
+        maxRssBytes: summarize(samples.map((x) => x.maxRssBytes)), cpuCores: summarize(samples.map((x) => x.cpuCores)),
+      },
+    }],
   };
 }
 

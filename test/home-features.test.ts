@@ -11,7 +11,7 @@ import {
   type BreakerState,
   type TaskContext,
 } from '../impls/home/index.js';
-import { projectRoot } from '../scripts/paths.js';
+import { projectRoot } from '../core/paths.js';
 import { gate } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

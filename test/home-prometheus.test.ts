@@ -3,7 +3,7 @@ import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { AsyncPool, ThreadPool, type PoolMetrics, type TaskContext } from '../impls/home/index.js';
 import { registerPoolMetrics } from '../impls/home/prometheus.js';
-import { compiledFile } from '../scripts/paths.js';
+import { compiledFile } from '../core/paths.js';
 
 const filename = compiledFile('test', 'fixtures', 'thread-tasks.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

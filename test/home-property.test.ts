@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AsyncPool, ThreadPool } from '../impls/home/index.js';
-import { compiledFile } from '../scripts/paths.js';
+import { compiledFile } from '../core/paths.js';
 import { trackTimers } from './helpers.js';
 
 const realSetTimeout = setTimeout;

@@ -7,7 +7,7 @@ import {
   TimeoutError,
   WorkerCrashError,
 } from '../impls/home/index.js';
-import { compiledFile } from '../scripts/paths.js';
+import { compiledFile } from '../core/paths.js';
 import { trackTimers } from './helpers.js';
 
 const filename = compiledFile('test', 'fixtures', 'thread-tasks.js');

@@ -4,13 +4,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../scripts/paths.js';
-import { readResultsFile } from '../scripts/results.js';
+import { projectRoot } from '../core/paths.js';
+import { readResultsFile } from '../harness/results/store.js';
 import { tempDir, validScenarioJson } from './helpers.js';
 
 function measuredChildren(): number {
   try {
-    return execFileSync('pgrep', ['-f', join(projectRoot, 'dist', 'scripts', 'run-one.js')], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
+    return execFileSync('pgrep', ['-f', join(projectRoot, 'dist', 'harness', 'run', 'child-main.js')], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
   } catch {
     return 0; // pgrep exits 1 when nothing matches
   }

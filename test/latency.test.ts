@@ -1,7 +1,7 @@
 import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { createProbe } from '../scenarios/workloads/task.js';
-import { LatencyRecorder, percentilesOf, sampleEveryFor, TARGET_SAMPLES } from '../scripts/latency.js';
+import { LatencyRecorder, percentilesOf, sampleEveryFor, TARGET_SAMPLES } from '../harness/measure/latency.js';
 
 /** Within the histogram's 3 significant digits. */
 function near(actual: number, expected: number): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdapterSession, Done } from '../impls/types.js';
-import { produce } from '../scripts/producer.js';
+import { produce } from '../harness/measure/producer.js';
 import { encodeResult } from '../scenarios/workloads/task.js';
 
 /** A session that completes tasks after a macrotask, recording how many were outstanding at most. */

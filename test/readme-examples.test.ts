@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../scripts/paths.js';
+import { projectRoot } from '../core/paths.js';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/\*\*(.+?)\*\*\n```js example\n([\s\S]*?)```/g)].map((m) => ({ title: m[1]!, code: m[2]! }));

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRows } from '../scripts/format.js';
-import { projectRoot, resultsDir } from '../scripts/paths.js';
-import { loadResults } from '../scripts/report/load.js';
-import { allCharts, buildReportModel } from '../scripts/report/model.js';
-import { writeReport } from '../scripts/report/write.js';
+import { buildRows } from '../harness/output/format.js';
+import { projectRoot, resultsDir } from '../core/paths.js';
+import { loadResults } from '../harness/report/load.js';
+import { allCharts, buildReportModel } from '../harness/report/model.js';
+import { writeReport } from '../harness/report/write.js';
 import { NASTY_REASON, standardFixtures, writeFixtures } from './report-fixtures.js';
 import { tempDir } from './helpers.js';
 

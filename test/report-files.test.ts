@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../scripts/errors.js';
-import { projectRoot } from '../scripts/paths.js';
-import { findResultsFiles, loadResults } from '../scripts/report/load.js';
-import { writeReport } from '../scripts/report/write.js';
+import { InputError } from '../core/errors.js';
+import { projectRoot } from '../core/paths.js';
+import { findResultsFiles, loadResults } from '../harness/report/load.js';
+import { writeReport } from '../harness/report/write.js';
 import { NASTY_REASON, standardFixtures, writeFixtures } from './report-fixtures.js';
 import { tempDir, validScenarioJson, writeScenarioFile } from './helpers.js';
 

@@ -1,11 +1,9 @@
 // Small synthetic results files for the report tests: shaped exactly like pnpm bench writes them, with known numbers.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Environment } from '../scripts/environment.js';
-import type { RunSample } from '../scripts/measure.js';
-import type { ImplementationResult, ResultsFile, RunRecord } from '../scripts/results.js';
-import { summarize } from '../scripts/stats.js';
+import { summarize } from '../harness/stats/stats.js';
 import { tinyScenario } from './helpers.js';
+import { type Environment, type RunSample, type ImplementationResult, type ResultsFile, type RunRecord } from '../harness/results/schema.js';
 
 const MB = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedResults } from '../scripts/report/load.js';
-import { escapeHtml, renderHtml } from '../scripts/report/html.js';
-import { buildReportModel } from '../scripts/report/model.js';
+import type { LoadedResults } from '../harness/report/load.js';
+import { escapeHtml, renderHtml } from '../harness/report/html.js';
+import { buildReportModel } from '../harness/report/model.js';
 import { completed, fixtureResults, standardFixtures } from './report-fixtures.js';
 
 const loaded = (files = standardFixtures()): LoadedResults[] => files.map((results, n) => ({ file: `f${n}.json`, results }));

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildRows } from '../scripts/format.js';
-import type { ResultsFile } from '../scripts/results.js';
-import type { ChartSpec } from '../scripts/report/charts.js';
-import { PALETTE } from '../scripts/report/colors.js';
-import type { LoadedResults } from '../scripts/report/load.js';
-import { allCharts, buildReportModel, type ReportModel, type ScenarioSection } from '../scripts/report/model.js';
+import { buildRows } from '../harness/output/format.js';
+import type { ChartSpec } from '../harness/report/charts.js';
+import { PALETTE } from '../harness/report/colors.js';
+import type { LoadedResults } from '../harness/report/load.js';
+import { allCharts, buildReportModel, type ReportModel, type ScenarioSection } from '../harness/report/model.js';
 import { completed, errored, fixtureResults, NASTY_REASON, skipped, standardFixtures } from './report-fixtures.js';
+import { type ResultsFile } from '../harness/results/schema.js';
 
 const asLoaded = (files: ResultsFile[]): LoadedResults[] => files.map((results, n) => ({ file: `f${n}.json`, results }));
 

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../impls/registry.js';
 import type { PoolAdapter } from '../impls/types.js';
-import { compiledFile } from '../scripts/paths.js';
-import { readResultsFile, writeResultsFile, type ResultsFile } from '../scripts/results.js';
-import { rotatedOrder, runBench, type Contender } from '../scripts/runner.js';
+import { compiledFile } from '../core/paths.js';
+import { readResultsFile, writeResultsFile } from '../harness/results/store.js';
+import { rotatedOrder, runBench, type Contender } from '../harness/run/runner.js';
 import * as fixtures from './fixtures/adapters.js';
 import { tempDir, tinyScenario } from './helpers.js';
+import { type ResultsFile } from '../harness/results/schema.js';
 
 const fixtureModule = compiledFile('test', 'fixtures', 'adapters.js');
 const fixture = (adapter: PoolAdapter): Contender => ({ adapter, module: fixtureModule });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { appliedProblems } from '../scripts/checks.js';
-import { buildRows, renderMarkdown, renderTable } from '../scripts/format.js';
-import { median, summarize } from '../scripts/stats.js';
-import type { ResultsFile } from '../scripts/results.js';
-import { sleepIdeal } from '../scripts/ideal.js';
+import { appliedProblems } from '../harness/run/checks.js';
+import { buildRows, renderMarkdown, renderTable } from '../harness/output/format.js';
+import { median, summarize } from '../harness/stats/stats.js';
+import { sleepIdeal } from '../harness/run/ideal.js';
 import { tinyScenario } from './helpers.js';
+import { type ResultsFile } from '../harness/results/schema.js';
 
 describe('stats', () => {
   it('median of odd and even counts', () => {

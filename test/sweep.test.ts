@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { expandGrid, MAX_SWEEP_POINTS, pointLabel, validateScenario } from '../scenarios/schema.js';
 import { loadScenario } from '../scenarios/load.js';
-import type { ResultsFile } from '../scripts/results.js';
-import { buildSweepGrid, growthReading, renderSweepGrid } from '../scripts/sweep.js';
+import { buildSweepGrid, growthReading, renderSweepGrid } from '../harness/output/sweep-grid.js';
 import { tinyScenario, validScenarioJson } from './helpers.js';
+import { type ResultsFile } from '../harness/results/schema.js';
 
 describe('sweep expansion', () => {
   it('expands every combination, the first key varying slowest', () => {

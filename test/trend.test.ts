@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heapTrend } from '../scripts/trend.js';
+import { heapTrend } from '../harness/measure/trend.js';
 
 const MB = 1024 * 1024;
 // A deterministic saw-tooth of ±5 MB around 50 MB, like a heap between collections.

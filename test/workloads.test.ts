@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { registry } from '../impls/registry.js';
 import type { AdapterSession, PoolAdapter } from '../impls/types.js';
 import { createPayload, createProbe, createTask, decodeResult, ID_SPACE, InjectedTaskError } from '../scenarios/workloads/task.js';
-import { sleepIdeal } from '../scripts/ideal.js';
-import { produce } from '../scripts/producer.js';
-import { tallyProblems } from '../scripts/checks.js';
-import { compiledFile } from '../scripts/paths.js';
-import { runBench, type Contender } from '../scripts/runner.js';
+import { sleepIdeal } from '../harness/run/ideal.js';
+import { produce } from '../harness/measure/producer.js';
+import { tallyProblems } from '../harness/run/checks.js';
+import { compiledFile } from '../core/paths.js';
+import { runBench, type Contender } from '../harness/run/runner.js';
 import * as fixtures from './fixtures/adapters.js';
 import { tinyScenario } from './helpers.js';
 

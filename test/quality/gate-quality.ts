@@ -6,11 +6,11 @@
 import { parseArgs } from 'node:util';
 import { registry } from '../../impls/registry.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { runChild } from '../../scripts/child.js';
-import { judge, DEFAULT_THRESHOLDS } from '../../scripts/gate/compare.js';
-import { compiledFile } from '../../scripts/paths.js';
-import { DEFAULT_CHILD_HEAP_LIMIT_MB, resolveThreads } from '../../scripts/runner.js';
-import { median } from '../../scripts/stats.js';
+import { runChild } from '../../harness/run/child.js';
+import { judge, DEFAULT_THRESHOLDS } from '../../harness/gate/compare.js';
+import { compiledFile } from '../../core/paths.js';
+import { DEFAULT_CHILD_HEAP_LIMIT_MB, resolveThreads } from '../../harness/run/runner.js';
+import { median } from '../../harness/stats/stats.js';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '20' }, runs: { type: 'string', default: '8' }, scenario: { type: 'string', default: 'gate' } } });
 const repeats = Number(values.repeats);

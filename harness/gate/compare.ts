@@ -1,0 +1,90 @@
+// The gate's decision per implementation × metric: a change is "regressed" or "improved" only when the
+// Mann–Whitney test says it is real (p < α) AND the median moved beyond the metric's threshold.
+import { median } from '../stats/stats.js';
+import { mannWhitney, smallestP } from '../stats/mann-whitney.js';
+import { type ResultsFile } from '../results/schema.js';
+
+export type Verdict = 'regressed' | 'improved' | 'no change' | 'inconclusive';
+export type GateMetric = 'wallMs' | 'heapPeakBytes';
+
+export const GATE_METRICS: readonly GateMetric[] = ['wallMs', 'heapPeakBytes'];
+export const DEFAULT_THRESHOLDS: Record<GateMetric, number> = { wallMs: 0.1, heapPeakBytes: 0.2 };
+export const DEFAULT_ALPHA = 0.05;
+
+export interface Judgement {
+  verdict: Verdict;
+  /** candidate median / baseline median − 1 (0.12 = 12 % larger; for both metrics, larger is worse). */
+  change: number;
+  p: number | null;
+  why: string;
+}
+
+export interface GateRow extends Judgement {
+  implementation: string;
+  scenario: string;
+  metric: GateMetric;
+  baselineMedian: number;
+  candidateMedian: number;
+  nBaseline: number;
+  nCandidate: number;
+}
+
+const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+export function judge(baseline: readonly number[], candidate: readonly number[], threshold: number, alpha = DEFAULT_ALPHA): Judgement {
+  const change = median(candidate) / median(baseline) - 1;
+  const floor = smallestP(baseline.length, candidate.length);
+  if (floor >= alpha) {
+    return {
+      verdict: 'inconclusive',
+      change,
+      p: null,
+      why: `too few samples (${baseline.length} vs ${candidate.length}): the test cannot reach α = ${alpha}; run more`,
+    };
+  }
+  const { p } = mannWhitney(baseline, candidate);
+  if (p < alpha) {
+    if (change > threshold) return { verdict: 'regressed', change, p, why: `p = ${p.toFixed(3)} < ${alpha} and +${percent(change)} > ${percent(threshold)}` };
+    if (change < -threshold) return { verdict: 'improved', change, p, why: `p = ${p.toFixed(3)} < ${alpha} and ${percent(change)} beyond −${percent(threshold)}` };
+    return { verdict: 'no change', change, p, why: `real but within the ${percent(threshold)} threshold` };
+  }
+  if (Math.abs(change) > threshold) {
+    return { verdict: 'inconclusive', change, p, why: `median moved ${percent(change)} but p = ${p.toFixed(3)} ≥ ${alpha}: too noisy; run more` };
+  }
+  return { verdict: 'no change', change, p, why: `p = ${p.toFixed(3)} ≥ ${alpha}` };
+}
+
+/** Per-run values of one metric for one implementation: only runs measured without problems count. */
+export function samplesOf(results: ResultsFile, implementation: string, metric: GateMetric): number[] {
+  const impl = results.implementations.find((i) => i.name === implementation);
+  if (!impl || impl.state === 'skipped') return [];
+  return impl.runs.flatMap((r) => (r.state === 'measured' && r.problems.length === 0 ? [r.sample[metric]] : []));
+}
+
+export interface CompareOptions {
+  implementations: readonly string[];
+  alpha?: number;
+  thresholds?: Partial<Record<GateMetric, number>>;
+}
+
+export function compare(baseline: ResultsFile, candidate: ResultsFile, options: CompareOptions): GateRow[] {
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const rows: GateRow[] = [];
+  for (const implementation of options.implementations) {
+    for (const metric of GATE_METRICS) {
+      const b = samplesOf(baseline, implementation, metric);
+      const c = samplesOf(candidate, implementation, metric);
+      const base = { implementation, scenario: candidate.scenario.id, metric, nBaseline: b.length, nCandidate: c.length };
+      if (b.length === 0 || c.length === 0) {
+        const side = b.length === 0 ? 'baseline' : 'candidate';
+        rows.push({
+          ...base, verdict: 'inconclusive', change: 0, p: null, baselineMedian: NaN, candidateMedian: NaN,
+          why: `no clean measured run in the ${side}`,
+        });
+        continue;
+      }
+      rows.push({ ...base, ...judge(b, c, thresholds[metric], options.alpha), baselineMedian: median(b), candidateMedian: median(c) });
+    }
+  }
+  return rows;
+}

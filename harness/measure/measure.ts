@@ -1,0 +1,263 @@
+// Runs inside the measured child: setup, untimed warm-up, one timed run with memory/GC/CPU sampling, teardown.
+import { readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
+import type { PoolAdapter, RunPlan, Applied, AdapterSession, ExternalMemory } from '../../impls/types.js';
+import { createProbe } from '../../scenarios/workloads/task.js';
+import { LatencyRecorder, sampleEveryFor, workloadPeriods } from './latency.js';
+import { produce, type ProduceExtras, type Progress } from './producer.js';
+import type { ChildProgress } from '../run/protocol.js';
+import { type LatencySummary, type Tally } from '../results/schema.js';
+import type { RunSample, MemoryPoint, Sampling } from '../results/schema.js';
+
+export interface MeasureOptions {
+  /** Record per-task latency. Default true; off only to measure what recording costs. */
+  latency?: boolean;
+}
+
+/** How often memory held outside the child is asked for: each ask is a round trip, so less often than the heap. */
+const EXTERNAL_SAMPLE_INTERVAL_MS = 250;
+/** How often main-thread heap and process RSS are read during the timed run. */
+const SAMPLE_INTERVAL_MS = 20;
+
+/** How every timed run samples memory; recorded in each results file (the one place these intervals are set). */
+export const SAMPLING: Sampling = {
+  heap: { sampler: 'interval-timer', intervalMs: SAMPLE_INTERVAL_MS, source: 'process.memoryUsage' },
+  external: { sampler: 'interval-timer', intervalMs: EXTERNAL_SAMPLE_INTERVAL_MS, source: 'adapter.externalMemory' },
+};
+
+export interface MeasuredRun {
+  applied: Applied;
+  sample: RunSample;
+}
+
+const TIMELINE_POINTS = 200;
+
+/** Keeps every k-th point (always the last) so long runs stay small in the results file. */
+export function thinTimeline(points: MemoryPoint[], max = TIMELINE_POINTS): MemoryPoint[] {
+  if (points.length <= max) return points;
+  const step = Math.ceil(points.length / max);
+  const kept = points.filter((_, i) => i % step === 0);
+  if (kept[kept.length - 1] !== points[points.length - 1]) kept.push(points[points.length - 1]!);
+  return kept;
+}
+
+/** The process's OS thread count from /proc (field 20 of stat), or null where there is no /proc. */
+export function osThreadCount(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const n = Number(fields[17]);
+    return Number.isInteger(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Phase-tagged failure, so the parent can say where a child failed. */
+export class PhaseError extends Error {
+  constructor(readonly phase: 'setup' | 'warm-up' | 'run' | 'teardown', cause: unknown) {
+    super(`${phase} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+async function phase<T>(name: PhaseError['phase'], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new PhaseError(name, error);
+  }
+}
+
+export const HEARTBEAT_MS = 1000;
+
+/** What the child is doing right now; read by run-one when the event loop empties before the run ends. */
+export const liveStatus: { phase: ChildProgress['phase'] | 'idle'; progress: Progress; tasks: number } = {
+  phase: 'idle',
+  progress: { settled: 0 },
+  tasks: 0,
+};
+
+/** Runs the producer while posting progress to the parent (when there is one) every HEARTBEAT_MS. */
+async function produceWithHeartbeat(
+  session: AdapterSession,
+  tasks: number,
+  plan: RunPlan,
+  phase: ChildProgress['phase'],
+  extras: ProduceExtras,
+): Promise<Tally> {
+  const progress: Progress = { settled: 0 };
+  liveStatus.phase = phase;
+  liveStatus.progress = progress;
+  liveStatus.tasks = tasks;
+  const send = process.send?.bind(process);
+  const heartbeat = send
+    ? setInterval(() => send({ type: 'progress', phase, settled: progress.settled, tasks } satisfies ChildProgress), HEARTBEAT_MS)
+    : undefined;
+  heartbeat?.unref();
+  try {
+    return await produce(session, tasks, plan.scenario.producer, { ...extras, progress });
+  } finally {
+    clearInterval(heartbeat);
+    liveStatus.phase = 'idle';
+  }
+}
+
+/**
+ * The options as the results file can hold them: the harness's shared buffers (in workerData) cannot cross the
+ * IPC channel, so each is described by its size instead.
+ */
+export function describeOptions(value: unknown): unknown {
+  if (value instanceof SharedArrayBuffer) return `SharedArrayBuffer(${value.byteLength})`;
+  if (Array.isArray(value)) return value.map(describeOptions);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, describeOptions(v)]));
+  }
+  return value;
+}
+
+/** Samples external memory while the run lasts; the peak is what a user would have to provision. */
+function externalSampler(session: AdapterSession): { stop(): Promise<ExternalMemory | undefined> } {
+  const ask = session.externalMemory?.bind(session);
+  if (!ask) return { stop: async () => undefined };
+  let peak: ExternalMemory | undefined;
+  let pending: Promise<void> = Promise.resolve();
+  const take = (): Promise<void> =>
+    ask().then((m) => {
+      if (!peak || m.bytes > peak.bytes) peak = m;
+    });
+  const timer = setInterval(() => {
+    pending = pending.then(take, take);
+  }, EXTERNAL_SAMPLE_INTERVAL_MS);
+  timer.unref();
+  pending = take();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pending;
+      await take();
+      return peak;
+    },
+  };
+}
+
+export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, options: MeasureOptions = {}): Promise<MeasuredRun> {
+  const { scenario } = basePlan;
+  const recordLatency = options.latency ?? true;
+  const countAttempts = scenario.workload.kind === 'flaky';
+  const probe =
+    recordLatency || countAttempts
+      ? createProbe(Math.max(scenario.tasks, scenario.warmup.tasks), recordLatency ? sampleEveryFor(scenario.tasks, workloadPeriods(scenario.workload)) : 2 ** 31, countAttempts)
+      : undefined;
+  const plan: RunPlan = probe ? { ...basePlan, task: { workload: scenario.workload, probe } } : basePlan;
+  const extras: ProduceExtras = {
+    ...(probe && recordLatency ? { latency: new LatencyRecorder(probe) } : {}),
+    ...(probe && countAttempts ? { attempts: new Int32Array(probe.attempts) } : {}),
+  };
+  const setupStart = performance.now();
+  const session = await phase('setup', () => adapter.setup(plan));
+  const setupMs = performance.now() - setupStart;
+
+  const warmupStart = performance.now();
+  let warmupTally: Tally | undefined;
+  for (let pass = 0; pass < scenario.warmup.passes && scenario.warmup.tasks > 0; pass++) {
+    warmupTally = await phase('warm-up', () => produceWithHeartbeat(session, scenario.warmup.tasks, plan, 'warm-up', extras));
+  }
+  const warmupMs = performance.now() - warmupStart;
+
+  collectGarbage();
+  const baseline = process.memoryUsage();
+  const timeline: MemoryPoint[] = [];
+  let heapPeak = baseline.heapUsed;
+  let rssPeak = baseline.rss;
+  let t0 = performance.now();
+  // Thread counts only where pools may shrink and grow: reading /proc costs a little, so not on every scenario.
+  const countThreads = scenario.dynamicThreads !== undefined && osThreadCount() !== null;
+  let osThreads: { min: number; max: number } | undefined;
+  const liveThreads = scenario.dynamicThreads !== undefined ? session.liveThreads?.bind(session) : undefined;
+  let poolThreads: { min: number; max: number; drops: number } | undefined;
+  let lastLive = -1;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    if (m.heapUsed > heapPeak) heapPeak = m.heapUsed;
+    if (m.rss > rssPeak) rssPeak = m.rss;
+    const point: MemoryPoint = { t: Math.round(performance.now() - t0), heapUsed: m.heapUsed, rss: m.rss };
+    if (countThreads) {
+      const n = osThreadCount() ?? 0;
+      point.threads = n;
+      osThreads = osThreads ? { min: Math.min(osThreads.min, n), max: Math.max(osThreads.max, n) } : { min: n, max: n };
+    }
+    if (liveThreads) {
+      const n = liveThreads();
+      poolThreads = poolThreads
+        ? { min: Math.min(poolThreads.min, n), max: Math.max(poolThreads.max, n), drops: poolThreads.drops + (n < lastLive ? 1 : 0) }
+        : { min: n, max: n, drops: 0 };
+      lastLive = n;
+    }
+    timeline.push(point);
+  };
+  let gcCount = 0;
+  let gcPauseMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcCount++;
+      gcPauseMs += entry.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const sampler = setInterval(sample, SAMPLE_INTERVAL_MS);
+  sampler.unref();
+
+  const external = externalSampler(session);
+  const cpuBefore = process.cpuUsage();
+  t0 = performance.now();
+  sample();
+  const tally = await phase('run', () => produceWithHeartbeat(session, scenario.tasks, plan, 'run', extras));
+  const cpu = process.cpuUsage(cpuBefore);
+  sample();
+  clearInterval(sampler);
+  const externalPeak = await phase('run', () => external.stop());
+  // GC entries are delivered asynchronously: let pending ones arrive before disconnecting.
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const entry of observer.takeRecords()) {
+    gcCount++;
+    gcPauseMs += entry.duration;
+  }
+  observer.disconnect();
+
+  const teardownStart = performance.now();
+  await phase('teardown', () => session.teardown());
+  const teardownMs = performance.now() - teardownStart;
+
+  const cpuUserMs = cpu.user / 1000;
+  const cpuSystemMs = cpu.system / 1000;
+  return {
+    applied: { ...session.applied, options: describeOptions(session.applied.options) as Record<string, unknown> },
+    sample: {
+      wallMs: tally.wallMs,
+      setupMs,
+      warmupMs,
+      teardownMs,
+      heapBaselineBytes: baseline.heapUsed,
+      heapPeakBytes: heapPeak,
+      rssPeakBytes: rssPeak,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      gcCount,
+      gcPauseMs,
+      cpuUserMs,
+      cpuSystemMs,
+      cpuCores: (cpuUserMs + cpuSystemMs) / tally.wallMs,
+      tally,
+      ...(warmupTally ? { warmupTally } : {}),
+      timeline: thinTimeline(timeline),
+      ...(extras.latency ? { latency: extras.latency.summary() } : {}),
+      ...(externalPeak ? { externalPeak } : {}),
+      ...(osThreads ? { osThreads } : {}),
+      ...(poolThreads ? { poolThreads } : {}),
+    },
+  };
+}

@@ -1,0 +1,404 @@
+// Results → Plotly chart specs (plain data, rendered later in the browser). Every builder returns null when its data is
+// absent, so a report never shows an empty placeholder chart.
+import type { Data, Layout } from 'plotly.js-dist';
+import { colorOf, type ColorMap } from './colors.js';
+import { pointLabel } from '../../scenarios/schema.js';
+import { type RunSample, type ImplementationResult, type ResultsFile, type LatencySummary } from '../results/schema.js';
+
+export type ChartKind = 'time' | 'heap' | 'rss' | 'memory' | 'latency' | 'history' | 'scaling';
+
+export interface ChartSpec {
+  /** The id of the chart's element in the page. */
+  id: string;
+  kind: ChartKind;
+  /** Short, drawn in the chart (Plotly titles do not wrap, so this must fit a phone). */
+  title: string;
+  /** What exactly is plotted, shown under the chart where it can wrap. */
+  caption: string;
+  data: Data[];
+  layout: Partial<Layout>;
+}
+
+type Completed = Extract<ImplementationResult, { state: 'completed' }>;
+
+const MB = 1024 * 1024;
+
+function layout(title: string, xTitle: string, yTitle: string, extra: Partial<Layout> = {}): Partial<Layout> {
+  return {
+    title: { text: title, x: 0, xanchor: 'left', font: { size: 15 } },
+    xaxis: { title: { text: xTitle }, automargin: true },
+    yaxis: { title: { text: yTitle }, automargin: true, rangemode: 'tozero' },
+    margin: { l: 56, r: 16, t: 48, b: 48 },
+    font: { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', size: 12 },
+    // Below the plot, anchored to the container's bottom edge: Plotly then grows the bottom margin to fit it instead of
+    // drawing it over the x-axis title on a narrow screen.
+    legend: { orientation: 'h', x: 0, xref: 'container', y: 0, yref: 'container', yanchor: 'bottom' },
+    hovermode: 'closest',
+    ...extra,
+  };
+}
+
+/** Completed implementations, in the order given (the table's order). */
+export function completedIn(results: ResultsFile, order: readonly string[]): Completed[] {
+  const byName = new Map(results.implementations.map((i) => [i.name, i]));
+  return order.flatMap((name) => {
+    const impl = byName.get(name);
+    return impl?.state === 'completed' ? [impl] : [];
+  });
+}
+
+export function measuredSamples(impl: ImplementationResult): RunSample[] {
+  return impl.state === 'skipped' ? [] : impl.runs.flatMap((r) => (r.state === 'measured' ? [r.sample] : []));
+}
+
+/** The run at the lower middle by wall time: a real run (not an average of two), so its timeline is one that happened. */
+export function medianRun(impl: ImplementationResult): RunSample | undefined {
+  const sorted = measuredSamples(impl).sort((a, b) => a.wallMs - b.wallMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/** Every measured run's wall time, as a box with its points, and the ideal as a dashed line. */
+export function timeChart(id: string, results: ResultsFile, order: readonly string[], colors: ColorMap): ChartSpec | null {
+  const impls = completedIn(results, order).filter((i) => measuredSamples(i).length > 0);
+  if (impls.length === 0) return null;
+  const data: Data[] = impls.map((impl) => {
+    const color = colorOf(colors, impl.name);
+    return {
+      type: 'box',
+      name: impl.name,
+      y: measuredSamples(impl).map((s) => s.wallMs / 1000),
+      boxpoints: 'all',
+      jitter: 0.35,
+      pointpos: 0,
+      marker: { color, size: 6 },
+      line: { color },
+      showlegend: false,
+      hovertemplate: '%{fullData.name}: %{y:.3f} s<extra></extra>',
+    };
+  });
+  const ideal = results.ideal;
+  const title = 'Wall time per run';
+  return {
+    id,
+    kind: 'time',
+    title,
+    caption: `Every measured run (${results.runsPerImplementation} per implementation, each a fresh process) as a point, with its box; ` +
+      (ideal ? `the dashed line is the ideal, ${ideal.basis}.` : 'this workload has no ideal time.'),
+    data,
+    layout: layout(title, 'implementation', 'wall time (s)', ideal
+      ? {
+          shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: ideal.ms / 1000, y1: ideal.ms / 1000, line: { color: '#333', dash: 'dash', width: 1.5 } }],
+          annotations: [{ xref: 'paper', x: 1, xanchor: 'right', yref: 'y', y: ideal.ms / 1000, yanchor: 'bottom', text: `ideal ${(ideal.ms / 1000).toFixed(2)} s`, showarrow: false, font: { size: 11, color: '#333' } }],
+        }
+      : {}),
+  };
+}
+
+function peakChart(
+  id: string,
+  kind: 'heap' | 'rss',
+  results: ResultsFile,
+  order: readonly string[],
+  colors: ColorMap,
+): ChartSpec | null {
+  const impls = completedIn(results, order);
+  if (impls.length === 0) return null;
+  const pick = (impl: Completed) => (kind === 'heap' ? impl.summary.heapPeakBytes : impl.summary.maxRssBytes);
+  const title = kind === 'heap' ? 'Peak heap (main thread)' : 'Peak RSS (whole process)';
+  const medians = impls.map((i) => pick(i).median / MB);
+  return {
+    id,
+    kind,
+    title,
+    caption: kind === 'heap'
+      ? 'Median over runs of the peak main-thread heapUsed, whiskers min–max. Worker heaps are not included (they show in RSS).'
+      : "Median over runs of the child's peak RSS (the OS's maxRSS, setup and warm-up included), whiskers min–max.",
+    data: [
+      {
+        type: 'bar',
+        x: impls.map((i) => i.name),
+        y: medians,
+        marker: { color: impls.map((i) => colorOf(colors, i.name)) },
+        error_y: {
+          type: 'data',
+          symmetric: false,
+          array: impls.map((i, n) => pick(i).max / MB - medians[n]!),
+          arrayminus: impls.map((i, n) => medians[n]! - pick(i).min / MB),
+          color: '#444',
+        },
+        hovertemplate: '%{x}: %{y:.1f} MB<extra></extra>',
+        showlegend: false,
+      },
+    ],
+    layout: layout(title, 'implementation', kind === 'heap' ? 'peak heapUsed (MB)' : 'peak RSS (MB)'),
+  };
+}
+
+export const heapChart = (id: string, r: ResultsFile, order: readonly string[], c: ColorMap) => peakChart(id, 'heap', r, order, c);
+export const rssChart = (id: string, r: ResultsFile, order: readonly string[], c: ColorMap) => peakChart(id, 'rss', r, order, c);
+
+/** The heap sampling interval a file records; files written before it was recorded sampled every 20 ms. */
+export function heapIntervalText(results: ResultsFile): string {
+  return results.sampling ? `${results.sampling.heap.intervalMs} ms` : '20 ms (the interval before files recorded it)';
+}
+
+/** Fewer timeline points than this and the line gets markers. */
+const SPARSE = 20;
+
+/** heapUsed over the timed run, one line per implementation, from its median run. */
+export function memoryChart(id: string, results: ResultsFile, order: readonly string[], colors: ColorMap): ChartSpec | null {
+  const lines = completedIn(results, order).flatMap((impl) => {
+    const timeline = medianRun(impl)?.timeline ?? [];
+    return timeline.length ? [{ impl, timeline }] : [];
+  });
+  if (lines.length === 0) return null;
+  const title = 'Heap used over time';
+  return {
+    id,
+    kind: 'memory',
+    title,
+    caption: `Main-thread heapUsed, sampled every ${heapIntervalText(results)} during the timed run of each implementation’s median run (by wall time).` +
+      (lines.some((l) => l.timeline.length < SPARSE)
+        ? ' A line with markers has few samples: the sampling timer could not fire while the main thread was busy.'
+        : ''),
+    data: lines.map(({ impl, timeline }) => ({
+      type: 'scatter',
+      // Markers show where samples are sparse, so a straight line between two samples is not read as a measurement.
+      mode: timeline.length < SPARSE ? 'lines+markers' : 'lines',
+      name: impl.name,
+      x: timeline.map((p) => p.t / 1000),
+      y: timeline.map((p) => p.heapUsed / MB),
+      line: { color: colorOf(colors, impl.name), width: 1.5 },
+      hovertemplate: '%{fullData.name}: %{y:.1f} MB at %{x:.2f} s<extra></extra>',
+    })),
+    layout: layout(title, 'time since first submit (s)', 'heapUsed (MB)'),
+  };
+}
+
+/** The percentiles the latency chart shows, from a run's histograms (see scripts/latency.ts). */
+const LATENCY_BARS = [
+  ['wait p50', 'wait', 'p50'], ['wait p99', 'wait', 'p99'], ['wait p99.9', 'wait', 'p999'],
+  ['run p50', 'run', 'p50'], ['run p99', 'run', 'p99'], ['run p99.9', 'run', 'p999'],
+] as const;
+
+export function latencyOf(sample: RunSample): LatencySummary | null {
+  return sample.latency && sample.latency.samples > 0 ? sample.latency : null;
+}
+
+export function latencyChart(id: string, results: ResultsFile, order: readonly string[], colors: ColorMap): ChartSpec | null {
+  const bars = completedIn(results, order).flatMap((impl) => {
+    const run = medianRun(impl);
+    const latency = run ? latencyOf(run) : null;
+    return latency ? [{ impl, latency }] : [];
+  });
+  if (bars.length === 0) return null;
+  const title = 'Task latency percentiles';
+  const every = bars[0]!.latency.sampleEvery;
+  return {
+    id,
+    kind: 'latency',
+    title,
+    caption:
+      'Wait (submit → start) and run (start → completion seen by the caller) percentiles of each implementation’s ' +
+      `median run (by wall time), log scale${every > 1 ? `; every ${every}th task recorded` : ''}.`,
+    data: bars.map(({ impl, latency }) => ({
+      type: 'bar',
+      name: impl.name,
+      x: LATENCY_BARS.map(([label]) => label),
+      y: LATENCY_BARS.map(([, part, p]) => Math.max(latency[part][p], 0.001)),
+      marker: { color: colorOf(colors, impl.name) },
+      hovertemplate: '%{fullData.name} %{x}: %{y:.3f} ms<extra></extra>',
+    })),
+    layout: layout(title, 'percentile', 'latency (ms, log scale)', { barmode: 'group', yaxis: { title: { text: 'latency (ms, log scale)' }, type: 'log', automargin: true } }),
+  };
+}
+
+/** The axis a sweep's charts use: a numeric swept field when there is one, else the point labels. */
+function sweepAxis(files: readonly ResultsFile[]): 'tasks' | 'concurrency' | null {
+  const first = files[0]?.scenario.point ?? {};
+  if ('tasks' in first && files.some((f) => f.scenario.tasks !== files[0]!.scenario.tasks)) return 'tasks';
+  if ('concurrency' in first && files.some((f) => f.scenario.concurrency !== files[0]!.scenario.concurrency)) return 'concurrency';
+  return null;
+}
+
+/**
+ * Time and heap against the swept parameter, one line per implementation (and per value of any other swept
+ * field), with the ideal as a dashed black line. `files`: the newest file of each point of one sweep.
+ */
+export function sweepCharts(idPrefix: string, files: readonly ResultsFile[], colors: ColorMap): ChartSpec[] {
+  if (files.length < 2) return [];
+  const sweepId = files[0]!.scenario.id;
+  const axis = sweepAxis(files);
+  const xOf = (r: ResultsFile): number | string => (axis === 'tasks' ? r.scenario.tasks : axis === 'concurrency' ? r.scenario.concurrency : pointLabel(r.scenario.point ?? {}));
+  const groupOf = (r: ResultsFile): string => {
+    const rest = Object.entries(r.scenario.point ?? {}).filter(([k]) => k !== axis);
+    return rest.map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  };
+  const groups = [...new Set(files.map(groupOf))];
+  const names = [...new Set(files.flatMap((r) => r.implementations.map((i) => i.name)))].sort();
+  const dashes = ['solid', 'dot', 'dash', 'dashdot'] as const;
+  const traces = (metric: 'time' | 'heap'): Data[] => {
+    const data: Data[] = [];
+    groups.forEach((group, g) => {
+      const members = files.filter((r) => groupOf(r) === group).sort((a, b) => (axis ? Number(xOf(a)) - Number(xOf(b)) : 0));
+      const suffix = group ? ` (${group})` : '';
+      if (metric === 'time' && members.some((r) => r.ideal)) {
+        const pts = members.flatMap((r) => (r.ideal ? [{ x: xOf(r), y: r.ideal.ms / 1000 }] : []));
+        data.push({
+          type: 'scatter', mode: 'lines', name: `ideal${suffix}`, x: pts.map((p) => p.x), y: pts.map((p) => p.y),
+          line: { color: '#000', dash: 'dash', width: 1 }, hovertemplate: `ideal${suffix}: %{y:.3f} s<extra></extra>`,
+        });
+      }
+      for (const name of names) {
+        const pts = members.flatMap((r) => {
+          const impl = r.implementations.find((i) => i.name === name);
+          if (impl?.state !== 'completed') return [];
+          // A scaled-down implementation ran fewer tasks than the point: on a task axis it is drawn where it ran.
+          const x = axis === 'tasks' && impl.scaled ? impl.scaled.tasks : xOf(r);
+          return [{ x, y: metric === 'time' ? impl.summary.wallMs.median / 1000 : impl.summary.heapPeakBytes.median / (1024 * 1024) }];
+        });
+        if (pts.length === 0) continue;
+        data.push({
+          type: 'scatter', mode: 'lines+markers', name: `${name}${suffix}`, x: pts.map((p) => p.x), y: pts.map((p) => p.y),
+          line: { color: colorOf(colors, name), dash: dashes[g % dashes.length] }, marker: { color: colorOf(colors, name) },
+          hovertemplate: `%{fullData.name}: %{y:.3f} ${metric === 'time' ? 's' : 'MB'} at %{x}<extra></extra>`,
+        });
+      }
+    });
+    return data;
+  };
+  const xTitle = axis ? `${axis} (log scale)` : 'sweep point';
+  const xaxis = { title: { text: xTitle }, type: axis ? ('log' as const) : ('category' as const), automargin: true };
+  const caption = `Sweep ${sweepId}: ${files.length} points, newest file of each; medians. Lines end where an implementation skipped or errored.`;
+  return [
+    {
+      id: `${idPrefix}-time`, kind: 'scaling', title: `${sweepId}: median wall time`, caption: `${caption} Dashed black: the ideal.`,
+      data: traces('time'),
+      layout: layout(`${sweepId}: median wall time`, xTitle, 'median wall time (s, log scale)', { xaxis, yaxis: { title: { text: 'median wall time (s, log scale)' }, type: 'log', automargin: true } }),
+    },
+    {
+      id: `${idPrefix}-heap`, kind: 'scaling', title: `${sweepId}: peak heap`, caption,
+      data: traces('heap'),
+      layout: layout(`${sweepId}: peak heap`, xTitle, 'peak heapUsed (MB, log scale)', { xaxis, yaxis: { title: { text: 'peak heapUsed (MB, log scale)' }, type: 'log', automargin: true } }),
+    },
+  ];
+}
+
+export interface HistoryPoint {
+  createdAt: string;
+  /** Short git sha, "+dirty" when the tree was, or "no git". */
+  sha: string;
+  results: ResultsFile;
+}
+
+/** Median wall time per implementation across the files of one scenario on one machine, oldest first. */
+export function historyChart(id: string, points: readonly HistoryPoint[], colors: ColorMap): ChartSpec | null {
+  if (points.length < 2) return null;
+  const sorted = [...points].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  // One category per file: irregular run dates stay evenly spaced and every point is labelled with its commit.
+  const category = (p: HistoryPoint) => `${p.createdAt.slice(0, 16).replace('T', ' ')}<br>${p.sha}`;
+  const categories = sorted.map(category);
+  const names = [...new Set(sorted.flatMap((p) => p.results.implementations.map((i) => i.name)))].sort();
+  const data: Data[] = names.flatMap((name) => {
+    const xs: string[] = [];
+    const ys: number[] = [];
+    const plus: number[] = [];
+    const minus: number[] = [];
+    for (const p of sorted) {
+      const impl = p.results.implementations.find((i) => i.name === name);
+      if (impl?.state !== 'completed') continue;
+      const w = impl.summary.wallMs;
+      xs.push(category(p));
+      ys.push(w.median / 1000);
+      plus.push((w.max - w.median) / 1000);
+      minus.push((w.median - w.min) / 1000);
+    }
+    if (xs.length === 0) return [];
+    const trace: Data = {
+      type: 'scatter',
+      mode: 'lines+markers',
+      name,
+      x: xs,
+      y: ys,
+      error_y: { type: 'data', symmetric: false, array: plus, arrayminus: minus, thickness: 1 },
+      line: { color: colorOf(colors, name) },
+      marker: { color: colorOf(colors, name) },
+      hovertemplate: '%{fullData.name}: %{y:.3f} s<extra>%{x}</extra>',
+    };
+    return [trace];
+  });
+  if (data.length === 0) return null;
+  const title = 'Median wall time by results file';
+  const xTitle = 'results file (created at UTC, git sha)';
+  return {
+    id,
+    kind: 'history',
+    title,
+    caption: `The ${sorted.length} results files of this scenario on this machine, oldest first; whiskers min–max. ` +
+      'A missing point means the implementation did not complete in that file.',
+    data,
+    layout: layout(title, xTitle, 'median wall time (s)', {
+      xaxis: { title: { text: xTitle }, type: 'category', categoryorder: 'array', categoryarray: categories, automargin: true },
+    }),
+  };
+}
+
+function familyKey(r: ResultsFile): string {
+  const s = r.scenario;
+  return JSON.stringify([s.workload, s.tasks, s.producer?.style]);
+}
+
+/**
+ * Scaling curves: scenarios with the same workload, task count and producer style that differ only in concurrency
+ * (or only in threads) form a curve per implementation. The shipped scenarios differ in more than that, so today
+ * nothing qualifies and no chart is drawn.
+ */
+export function scalingCharts(idPrefix: string, newest: readonly ResultsFile[], colors: ColorMap): ChartSpec[] {
+  const families = new Map<string, ResultsFile[]>();
+  // Sweep points get their own charts (sweepCharts); here only separate scenarios that happen to form a curve.
+  for (const r of newest.filter((f) => !f.scenario.point)) families.set(familyKey(r), [...(families.get(familyKey(r)) ?? []), r]);
+  const charts: ChartSpec[] = [];
+  for (const members of families.values()) {
+    if (members.length < 2) continue;
+    const threads = new Set(members.map((r) => String(r.scenario.threads)));
+    const concurrency = new Set(members.map((r) => r.scenario.concurrency));
+    const axis = threads.size === 1 && concurrency.size === members.length ? 'concurrency'
+      : concurrency.size === 1 && threads.size === members.length ? 'threads' : null;
+    if (axis === null) continue;
+    const xOf = (r: ResultsFile) => (axis === 'concurrency' ? r.scenario.concurrency : Number(r.scenario.threads));
+    if (members.some((r) => !Number.isFinite(xOf(r)))) continue;
+    const sorted = [...members].sort((a, b) => xOf(a) - xOf(b));
+    const names = [...new Set(sorted.flatMap((r) => r.implementations.map((i) => i.name)))].sort();
+    const data: Data[] = names.flatMap((name) => {
+      const pts = sorted.flatMap((r) => {
+        const impl = r.implementations.find((i) => i.name === name);
+        return impl?.state === 'completed' ? [{ x: xOf(r), y: impl.summary.wallMs.median / 1000 }] : [];
+      });
+      if (pts.length < 2) return [];
+      const trace: Data = {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name,
+        x: pts.map((p) => p.x),
+        y: pts.map((p) => p.y),
+        line: { color: colorOf(colors, name) },
+        marker: { color: colorOf(colors, name) },
+        hovertemplate: `%{fullData.name}: %{y:.3f} s at ${axis} %{x}<extra></extra>`,
+      };
+      return [trace];
+    });
+    if (data.length === 0) continue;
+    const title = `Median wall time vs ${axis}`;
+    charts.push({
+      id: `${idPrefix}-${charts.length}`,
+      kind: 'scaling',
+      title,
+      caption: `Scenarios ${sorted.map((r) => r.scenario.id).join(', ')}: same workload, tasks and producer, different ${axis}; newest file of each.`,
+      data,
+      layout: layout(title, `${axis} (log scale)`, 'median wall time (s)', {
+        xaxis: { title: { text: `${axis} (log scale)` }, type: 'log', automargin: true },
+      }),
+    });
+  }
+  return charts;
+}

@@ -1,0 +1,63 @@
+// Entry point of one measured child process: receives a request over IPC, measures once, replies, exits.
+// Nothing here prints: progress belongs to the parent.
+import { pathToFileURL } from 'node:url';
+import { registry, isImplementationName } from '../../impls/registry.js';
+import type { PoolAdapter } from '../../impls/types.js';
+import { liveStatus, measureOnce } from '../measure/measure.js';
+import type { ChildReply, ChildRequest } from './protocol.js';
+
+function reply(message: ChildReply): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+async function loadAdapter(request: ChildRequest): Promise<PoolAdapter> {
+  if (request.adapterModule) {
+    const module = (await import(pathToFileURL(request.adapterModule).href)) as Record<string, PoolAdapter>;
+    const adapter = module[request.implementation];
+    if (!adapter) throw new Error(`${request.adapterModule} has no export named ${request.implementation}`);
+    return adapter;
+  }
+  if (!isImplementationName(request.implementation)) throw new Error(`unknown implementation ${request.implementation}`);
+  return registry[request.implementation];
+}
+
+async function fail(error: unknown): Promise<never> {
+  await reply({ type: 'failed', reason: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}
+
+process.on('uncaughtException', (error) => void fail(error));
+// Nothing left to wake the child while tasks are outstanding: their completions will never come.
+process.on('beforeExit', () => {
+  if (liveStatus.phase === 'idle') return;
+  const { settled } = liveStatus.progress;
+  const missing = liveStatus.tasks - settled;
+  void fail(
+    new Error(
+      `the event loop went idle with ${settled} of ${liveStatus.tasks} tasks settled in the ${liveStatus.phase}: ` +
+        `${missing} completion${missing === 1 ? '' : 's'} never came (lost)`,
+    ),
+  );
+});
+process.on('unhandledRejection', (error) => void fail(error));
+
+process.once('message', (request: ChildRequest) => {
+  void (async () => {
+    try {
+      const adapter = await loadAdapter(request);
+      const { applied, sample } = await measureOnce(
+        adapter,
+        { scenario: request.scenario, threads: request.threads },
+        { latency: request.latency ?? true },
+      );
+      await reply({ type: 'measured', applied, sample });
+      // A pool that leaves a handle open must not hold the run past its reply.
+      process.exit(0);
+    } catch (error) {
+      await fail(error);
+    }
+  })();
+});

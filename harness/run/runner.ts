@@ -1,0 +1,217 @@
+// Plans and runs a benchmark: every measured run in a fresh child, order rotated across runs, results assembled.
+import os from 'node:os';
+import type { Scenario } from '../../scenarios/schema.js';
+import type { PoolAdapter, RunPlan } from '../../impls/types.js';
+import { appliedProblems, tallyProblems } from './checks.js';
+import { runChild } from './child.js';
+import type { ChildReply } from './protocol.js';
+import { captureEnvironment, installedVersion } from '../results/environment.js';
+import { idealFor } from './ideal.js';
+import { summarize } from '../stats/stats.js';
+import { type ImplementationResult, type ResultsFile, type RunRecord, type ScaledRun, RESULTS_SCHEMA_VERSION } from '../results/schema.js';
+import { SAMPLING } from '../measure/measure.js';
+
+/** An implementation to run: a registry adapter, or (tests only) an adapter loaded by the child from `module`. */
+export interface Contender {
+  adapter: PoolAdapter;
+  module?: string;
+}
+
+export type ProgressEvent =
+  | { type: 'skipped'; name: string; reason: string }
+  | { type: 'start'; name: string; run: number; runs: number; step: number; steps: number }
+  | { type: 'end'; name: string; run: number; runs: number; step: number; steps: number; elapsedMs: number; ok: boolean; detail: string };
+
+export interface BenchOptions {
+  scenario: Scenario;
+  contenders: Contender[];
+  runs: number;
+  childHeapLimitMB?: number;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Aborting stops the run: the running child is killed, nothing new starts, and the results come back partial. */
+  signal?: AbortSignal;
+  /** Record per-task latency (default true); false only to measure what recording costs. */
+  latency?: boolean;
+}
+
+export const DEFAULT_CHILD_HEAP_LIMIT_MB = 8192;
+
+export function resolveThreads(scenario: Scenario): number {
+  return scenario.threads === 'auto' ? os.availableParallelism() : scenario.threads;
+}
+
+/** The scenario at a smaller task count; warm-up never exceeds the measured run. */
+export function scaledScenario(scenario: Scenario, tasks: number): Scenario {
+  if (!Number.isInteger(tasks) || tasks < 1 || tasks >= scenario.tasks) {
+    throw new Error(`scaleDown must return an integer task count from 1 to ${scenario.tasks - 1}, got ${tasks}`);
+  }
+  return { ...scenario, tasks, warmup: { ...scenario.warmup, tasks: Math.min(scenario.warmup.tasks, tasks) } };
+}
+
+/** Run r starts at contender r (mod n), so no implementation always runs first or last. */
+export function rotatedOrder<T>(items: readonly T[], run: number): T[] {
+  if (items.length === 0) return [];
+  const k = run % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+function summarizeRuns(runs: RunRecord[]) {
+  const measured = runs.flatMap((r) => (r.state === 'measured' ? [r.sample] : []));
+  if (measured.length === 0) return undefined;
+  return {
+    wallMs: summarize(measured.map((s) => s.wallMs)),
+    heapPeakBytes: summarize(measured.map((s) => s.heapPeakBytes)),
+    maxRssBytes: summarize(measured.map((s) => s.maxRssBytes)),
+    cpuCores: summarize(measured.map((s) => s.cpuCores)),
+  };
+}
+
+export function assemble(contender: Contender, runs: RunRecord[]): ImplementationResult {
+  const { adapter } = contender;
+  const base = {
+    name: adapter.name,
+    version: adapter.packageName ? installedVersion(adapter.packageName) : null,
+    kind: adapter.kind,
+  };
+  const summary = summarizeRuns(runs);
+  const firstMeasured = runs.find((r) => r.state === 'measured');
+  const applied = firstMeasured?.state === 'measured' ? firstMeasured.applied : undefined;
+  const bad = runs.filter((r) => r.state === 'failed' || r.problems.length > 0);
+  if (bad.length === 0 && applied && summary) return { ...base, state: 'completed', applied, runs, summary };
+  const first = bad[0];
+  const why = !first ? 'no run was measured' : first.state === 'failed' ? first.reason : first.problems.join('; ');
+  const reason = `${bad.length} of ${runs.length} runs failed; run ${(first?.runIndex ?? 0) + 1}: ${why}`;
+  return { ...base, state: 'errored', reason, runs, ...(applied ? { applied } : {}), ...(summary ? { summary } : {}) };
+}
+
+/** What a reader must know to read a row right: settings the implementation could not apply. */
+export function resultNotes(scenario: Scenario, result: ImplementationResult): string[] {
+  if (result.state === 'skipped' || !result.applied) return [];
+  const notes: string[] = [];
+  const wanted = scenario.retries ?? 0;
+  const applied = result.applied.retries;
+  if (wanted > 0 && applied === undefined) notes.push(`has no retry: the scenario asks for ${wanted}, so failed tasks stay failed`);
+  else if (wanted > 0 && applied !== wanted) notes.push(`applied ${applied} retries where the scenario asks for ${wanted}`);
+  return notes;
+}
+
+/** A child's reply as a run record, with every check the runner makes on a measured run. */
+export function toRecord(reply: ChildReply, elapsedMs: number, plan: RunPlan, runIndex: number): RunRecord {
+  if (reply.type === 'failed') return { runIndex, state: 'failed', reason: reply.reason, elapsedMs };
+  const { applied, sample } = reply;
+  const { errorTolerance } = plan.scenario;
+  const problems = [
+    ...tallyProblems(sample.tally, '', errorTolerance),
+    ...(sample.warmupTally ? tallyProblems(sample.warmupTally, ' in warm-up', errorTolerance) : []),
+    ...appliedProblems(applied, plan, sample.tally.peakRunning),
+  ];
+  return { runIndex, state: 'measured', applied, sample, problems };
+}
+
+export async function runBench(options: BenchOptions): Promise<ResultsFile> {
+  const { scenario, runs } = options;
+  const heapLimitMB = options.childHeapLimitMB ?? DEFAULT_CHILD_HEAP_LIMIT_MB;
+  const threads = resolveThreads(scenario);
+  const plan: RunPlan = { scenario, threads };
+  const createdAt = new Date().toISOString();
+  const packageNames = options.contenders.flatMap((c) => (c.adapter.packageName ? [c.adapter.packageName] : []));
+  // Captured before any run: the git state and versions are those of the code being measured.
+  const env = captureEnvironment(packageNames, heapLimitMB);
+  const ideal = await idealFor(scenario, threads);
+
+  const runnable: Contender[] = [];
+  const skipped = new Map<string, ImplementationResult>();
+  // Implementations that cannot finish the scenario's task count in time run a smaller one, recorded as such.
+  const scaled = new Map<string, { plan: RunPlan; scaled: ScaledRun }>();
+  for (const contender of options.contenders) {
+    const { adapter } = contender;
+    const verdict = adapter.canRun(plan);
+    if (verdict === true) {
+      runnable.push(contender);
+      const down = adapter.scaleDown?.(plan);
+      if (down) {
+        const smaller = scaledScenario(scenario, down.tasks);
+        const smallerPlan: RunPlan = { scenario: smaller, threads };
+        scaled.set(adapter.name, {
+          plan: smallerPlan,
+          scaled: { tasks: smaller.tasks, fromTasks: scenario.tasks, reason: down.reason, ideal: await idealFor(smaller, threads) },
+        });
+      }
+    } else {
+      skipped.set(adapter.name, {
+        name: adapter.name,
+        version: adapter.packageName ? installedVersion(adapter.packageName) : null,
+        kind: adapter.kind,
+        state: 'skipped',
+        reason: verdict.reason,
+      });
+      options.onProgress?.({ type: 'skipped', name: adapter.name, reason: verdict.reason });
+    }
+  }
+
+  const records = new Map<string, RunRecord[]>(runnable.map((c) => [c.adapter.name, []]));
+  const steps = runnable.length * runs;
+  let step = 0;
+  const signal = options.signal;
+  runs: for (let run = 0; run < runs; run++) {
+    for (const contender of rotatedOrder(runnable, run)) {
+      if (signal?.aborted) break runs;
+      const name = contender.adapter.name;
+      const ownPlan = scaled.get(name)?.plan ?? plan;
+      step++;
+      options.onProgress?.({ type: 'start', name, run: run + 1, runs, step, steps });
+      const { reply, elapsedMs } = await runChild(
+        {
+          scenario: ownPlan.scenario,
+          implementation: name,
+          threads,
+          ...(options.latency === false ? { latency: false } : {}),
+          ...(contender.module ? { adapterModule: contender.module } : {}),
+        },
+        scenario.timeLimitSeconds,
+        heapLimitMB,
+        signal,
+      );
+      // An interrupted run says nothing about the implementation: it is dropped, not recorded as a failure.
+      if (signal?.aborted) break runs;
+      const record = toRecord(reply, elapsedMs, ownPlan, run);
+      records.get(name)!.push(record);
+      const ok = record.state === 'measured' && record.problems.length === 0;
+      const detail =
+        record.state === 'failed'
+          ? record.reason
+          : ok
+            ? `${(record.sample.wallMs / 1000).toFixed(2)} s`
+            : record.problems.join('; ');
+      options.onProgress?.({ type: 'end', name, run: run + 1, runs, step, steps, elapsedMs, ok, detail });
+    }
+  }
+
+  const interrupted = signal?.aborted ? `interrupted by ${String(signal.reason ?? 'abort')} after ${step - 1} of ${steps} runs` : null;
+  const implementations = options.contenders.map((c): ImplementationResult => {
+    const done = records.get(c.adapter.name) ?? [];
+    const skip = skipped.get(c.adapter.name);
+    if (skip) return skip;
+    if (interrupted && done.length === 0) {
+      return {
+        name: c.adapter.name,
+        version: c.adapter.packageName ? installedVersion(c.adapter.packageName) : null,
+        kind: c.adapter.kind,
+        state: 'skipped',
+        reason: `not run: the benchmark was ${interrupted}`,
+      };
+    }
+    const result = assemble(c, done);
+    const scale = scaled.get(c.adapter.name);
+    const notes = resultNotes(scenario, result);
+    return {
+      ...result,
+      ...(scale ? { scaled: scale.scaled } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
+    };
+  });
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION, createdAt, scenario, runsPerImplementation: runs, ideal, env, implementations, sampling: SAMPLING,
+    ...(interrupted ? { partial: { reason: interrupted } } : {}),
+  };
+}
