@@ -1,6 +1,6 @@
 // The layers, lowest first: core (errors, paths) ← scenarios ← impls ← harness ← scripts (commands).
-// Each rule forbids an edge that points up, or out of the home pool's package. `pnpm test` runs this check
-// (test/layers.test.ts), so a back-edge fails CI.
+// Each rule forbids an edge that points up, out of the home pool's package, or into it by a path instead of its
+// name. `pnpm test` runs this check (test/layers.test.ts), so a back-edge fails CI.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -14,6 +14,8 @@ module.exports = {
       from: { path: '^impls/' }, to: { path: '^(harness|scripts|test)/' } },
     { name: 'home-pool-is-its-own-package', severity: 'error', comment: 'The home pool ships alone: it imports nothing of the repository outside impls/home/.',
       from: { path: '^impls/home/' }, to: { path: '^(core|scenarios|harness|scripts|test)/|^impls/(?!home/)' } },
+    { name: 'home-pool-by-package-name', severity: 'error', comment: 'Outside its package the home pool is @poolbench/home (its built dist/, as a user gets it), never a path into its sources or tests.',
+      from: { pathNot: '^impls/home/' }, to: { path: '^impls/home/(src|test)/' } },
     { name: 'harness-never-imports-commands', severity: 'error', comment: 'Commands sit on top; the engine never imports an entry file.',
       from: { path: '^harness/' }, to: { path: '^(scripts|test)/' } },
     { name: 'commands-are-not-imported', severity: 'error', comment: 'A command is an entry file: nothing imports it.',
@@ -21,7 +23,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist)/' },
+    // Build output and scratch, at the root or in a package (impls/home/dist/, impls/home/.tmp/).
+    exclude: { path: '(^|/)(node_modules|dist|\\.tmp)/' },
     tsConfig: { fileName: 'tsconfig.check.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.d.ts'] },

@@ -37,6 +37,8 @@ export const errors = {
     ),
   missingDependency: (packageName: string) =>
     new InputError(`${packageName} is not installed; run "pnpm install --frozen-lockfile" first`),
+  incomparable: (what: string, detail: string) =>
+    new InputError(`the baseline and candidate differ in ${what}: ${detail}; allowed: results from the same ${what} (or --force to compare anyway)`),
   missingBaseline: (path: string, scenario: string) =>
     new InputError(
       `--baseline ${JSON.stringify(path)} holds no results file for scenario ${JSON.stringify(scenario)}; allowed: a results file, or a folder holding one (make one with pnpm bench --scenario ${scenario} --results-dir results/baselines)`,

@@ -4,89 +4,26 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-// bullmq and ioredis are loaded in setup(): the registry is imported by every measured child, and loading them costs
-// about 6.5 MB of heap and 36 MB of RSS that no other implementation's row should carry.
+// bullmq and ioredis are loaded in setup(), not at import: this module's shared names are imported by tests and
+// tools, and loading the libraries costs about 6.5 MB of heap and 36 MB of RSS.
 import type { Redis } from 'ioredis';
-import { findOrStartRedis, redisAvailability, REDIS_URL_ENV, type RedisServer } from './support/redis.js';
+import { findOrStartRedis, REDIS_URL_ENV, type RedisServer } from './support/redis.js';
+import { LOCAL_WORKERS_ENV, localWorkers } from './support/bullmq-plan.js';
 import { ID_SPACE } from '../scenarios/workloads/task.js';
-import { compiledWorkerFile, fixedThreadsCanRun, requireSplit } from './mapping.js';
-import type { AdapterSession, Done, ExternalMemory, PoolAdapter, RunPlan, ScaleDown, Skip } from './types.js';
+import { compiledWorkerFile, requireSplit } from './mapping.js';
+import type { AdapterSession, Done, ExternalMemory, RunPlan } from './types.js';
 import {
   REMOTE_STALE_MS, workersKey, workloadKey, type FromWorker, type RemoteWorker, type ToWorker,
 } from './workers/bullmq-process.js';
 
-/** '0' leaves worker processes to be started by hand (on other machines) against POOLBENCH_REDIS_URL. */
-export const LOCAL_WORKERS_ENV = 'POOLBENCH_BULLMQ_LOCAL_WORKERS';
 /** Queue name hand-started workers listen on; local runs use a fresh queue per session. */
 export const QUEUE_ENV = 'POOLBENCH_BULLMQ_QUEUE';
 export const DEFAULT_REMOTE_QUEUE = 'poolbench';
 
-/**
- * Jobs per second this adapter sustains end to end (addBulk → Worker → QueueEvents → done), rounded down from the
- * slowest pass seen. Measured on the development machine (AMD EPYC, 2 cores shared by the producer, redis-server 7.0
- * and both worker processes; Node 20) by driving this adapter with the harness producer, 20,000 tasks per pass,
- * 3 passes after a 2,000-task warm-up: million's shape (sleep 10 ms, 2 processes × 5,000, window 20,000) ran
- * 2,385–4,760 jobs/s, no-ops at 2 × 128 (window 1,024) 2,803–5,262 jobs/s. Redis and the worker processes share
- * the two cores with the producer, so the per-job cost is CPU, not the sleep.
- */
-export const CONSERVATIVE_JOBS_PER_SECOND = 2000;
-/** A scaled run's measured part may use this share of timeLimitSeconds; setup, warm-up and teardown need the rest. */
-const TIME_LIMIT_SHARE = 0.5;
 const ADD_CHUNK = 1000;
 const WORKER_START_TIMEOUT_MS = 30_000;
 const WORKER_STOP_TIMEOUT_MS = 10_000;
 const RSS_REPLY_TIMEOUT_MS = 1000;
-/** Workloads whose task input is a plain id; the others need a shared probe or a buffer no Redis job carries. */
-const SUPPORTED_WORKLOADS: readonly string[] = ['sleep', 'cpu', 'noop', 'mixed'];
-
-function localWorkers(env: NodeJS.ProcessEnv): boolean {
-  return env[LOCAL_WORKERS_ENV] !== '0';
-}
-
-export function bullmqCanRun(plan: RunPlan, env: NodeJS.ProcessEnv = process.env, lookup?: (path: string) => string | undefined): true | Skip {
-  const kind: string = plan.scenario.workload.kind;
-  if (!SUPPORTED_WORKLOADS.includes(kind)) {
-    return { reason: `workload ${kind} is not supported: a job carries only its task id (supported: ${SUPPORTED_WORKLOADS.join(', ')})` };
-  }
-  const redis = redisAvailability(env, lookup);
-  if (redis !== true) return redis;
-  if (!localWorkers(env) && !env[REDIS_URL_ENV]) {
-    return { reason: `${LOCAL_WORKERS_ENV}=0 needs ${REDIS_URL_ENV}: workers started by hand must reach the same Redis` };
-  }
-  // Its process count is fixed at setup, like raw-workers: no idle shrink for dynamicThreads scenarios.
-  return fixedThreadsCanRun(plan);
-}
-
-/** Rounds down to one or two significant digits, so a scaled count reads plainly (48,213 → 48,000). */
-function roundDown(n: number): number {
-  if (n < 100) return Math.max(1, Math.floor(n));
-  const unit = 10 ** (Math.floor(Math.log10(n)) - 1);
-  return Math.floor(n / unit) * unit;
-}
-
-/** Seconds a run of `tasks` needs: Redis's per-job cost plus, for sleeps, the waves of sleeping at full concurrency. */
-function secondsFor(plan: RunPlan, tasks: number, jobsPerSecond: number): number {
-  const { workload, concurrency } = plan.scenario;
-  const sleeping = workload.kind === 'sleep' ? (tasks / concurrency) * (workload.ms / 1000) : 0;
-  return tasks / jobsPerSecond + sleeping;
-}
-
-export function bullmqScaleDown(plan: RunPlan, jobsPerSecond = CONSERVATIVE_JOBS_PER_SECOND): ScaleDown | undefined {
-  const { tasks, timeLimitSeconds } = plan.scenario;
-  const budget = timeLimitSeconds * TIME_LIMIT_SHARE;
-  const needed = secondsFor(plan, tasks, jobsPerSecond);
-  if (needed <= budget) return undefined;
-  // secondsFor is linear in tasks: scale by the ratio, then round down.
-  const scaled = roundDown(Math.min(tasks, (tasks * budget) / needed));
-  if (scaled >= tasks) return undefined;
-  const fmt = (n: number): string => n.toLocaleString('en-US');
-  return {
-    tasks: scaled,
-    reason:
-      `scaled from ${fmt(tasks)} to ${fmt(scaled)} tasks: ~${fmt(jobsPerSecond)} jobs/s through Redis would need ` +
-      `${fmt(Math.round(needed))} s, over half of the ${timeLimitSeconds} s limit (the rest is for setup, warm-up and teardown)`,
-  };
-}
 
 /** The most events the QueueEvents stream must hold unread: 4 per outstanding job (added, waiting, active, completed) plus a 'drained' each. */
 function eventsMaxLen(plan: RunPlan): number {
@@ -376,12 +313,7 @@ export async function bullmqSetup(plan: RunPlan, env: NodeJS.ProcessEnv = proces
   }
 }
 
-export const bullmqAdapter: PoolAdapter = {
-  name: 'bullmq',
-  packageName: 'bullmq',
-  kind: 'distributed',
-  summary: 'BullMQ on a real Redis server: worker processes × per-process concurrency, addBulk in, QueueEvents out',
-  canRun: (plan) => bullmqCanRun(plan),
-  scaleDown: (plan) => bullmqScaleDown(plan),
-  setup: (plan) => bullmqSetup(plan),
-};
+export const setup = (plan: RunPlan): Promise<AdapterSession> => bullmqSetup(plan);
+
+// Planning (its Redis requirement, its scaled-down run) lives in support/bullmq-plan.ts; re-exported for callers here.
+export { bullmqEnvironment, bullmqScaleDown, CONSERVATIVE_JOBS_PER_SECOND, LOCAL_WORKERS_ENV } from './support/bullmq-plan.js';

@@ -1,5 +1,6 @@
 // How a scenario's concurrency becomes thread-pool knobs. Shared so every worker pool is translated the same way.
-import { createPayload, type PayloadMessage, type TaskSpec } from '../scenarios/workloads/task.js';
+import type { RunShape } from '../scenarios/workloads/kind.js';
+import type { TaskSpec } from '../scenarios/workloads/task.js';
 import type { RunPlan, Skip } from './types.js';
 import { compiledFile } from '../core/paths.js';
 
@@ -24,14 +25,6 @@ export function appliedThreads(dynamic: boolean, started: number, min: number, m
   return { threads: max, ...(min < max ? { minThreads: min } : {}) };
 }
 
-/** For pools whose thread count is fixed at start: they cannot shrink when idle. */
-export function fixedThreadsCanRun(plan: RunPlan): true | Skip {
-  if (plan.scenario.dynamicThreads) {
-    return { reason: 'starts a fixed number of threads: it cannot shrink to dynamicThreads.min when idle' };
-  }
-  return threadSplitCanRun(plan);
-}
-
 /** threads × tasksPerWorker must equal the scenario's concurrency exactly; otherwise the scenario is not expressible. */
 export function splitAcrossThreads(plan: RunPlan): ThreadSplit | Skip {
   const { concurrency } = plan.scenario;
@@ -42,12 +35,6 @@ export function splitAcrossThreads(plan: RunPlan): ThreadSplit | Skip {
     };
   }
   return { threads, tasksPerWorker: concurrency / threads };
-}
-
-/** canRun of every adapter that maps concurrency onto threads × tasks per worker. */
-export function threadSplitCanRun(plan: RunPlan): true | Skip {
-  const split = splitAcrossThreads(plan);
-  return isSkip(split) ? split : true;
 }
 
 /** The split for setup(); the runner only calls setup after canRun said yes. */
@@ -61,17 +48,6 @@ export function isSkip(value: unknown): value is Skip {
   return typeof value === 'object' && value !== null && 'reason' in value;
 }
 
-/** In-thread limiters run on the main thread: a CPU-bound scenario would ignore its thread count. */
-export function inThreadCanRun(plan: RunPlan): true | Skip {
-  if (plan.scenario.workload.kind === 'cpu') {
-    return { reason: 'runs every task on the main thread, so CPU-bound work cannot use the scenario\'s threads' };
-  }
-  if (plan.scenario.workload.kind === 'payload') {
-    return { reason: 'runs every task on the main thread: there is no thread boundary for the payload to cross' };
-  }
-  return true;
-}
-
 /** What every task is built from, in the main thread or a worker: the workload plus the harness's probe. */
 export function taskSpecFor(plan: RunPlan): TaskSpec {
   return plan.task ?? { workload: plan.scenario.workload };
@@ -82,16 +58,11 @@ export function workerDataFor(plan: RunPlan): TaskSpec {
   return taskSpecFor(plan);
 }
 
-/** The payload workload's settings, or null when tasks carry only their id. */
-export function payloadOf(plan: RunPlan): { bytes: number; transfer: boolean } | null {
-  const w = plan.scenario.workload;
-  return w.kind === 'payload' ? { bytes: w.bytes, transfer: w.transfer } : null;
-}
-
-/** A payload task's message and, when the scenario transfers, the list that moves its buffer instead of copying. */
-export function payloadMessage(id: number, payload: { bytes: number; transfer: boolean }): { message: PayloadMessage; transferList: ArrayBuffer[] | undefined } {
-  const message = createPayload(id, payload.bytes);
-  return { message, transferList: payload.transfer ? [message.data] : undefined };
+/** What a workload's ideal depends on besides the workload: the run's size, threads and a bursts producer's rhythm. */
+export function runShape(plan: RunPlan): RunShape {
+  const { tasks, concurrency, producer } = plan.scenario;
+  const bursts = producer.style === 'bursts' ? { bursts: { size: producer.size, everyMs: producer.everyMs } } : {};
+  return { tasks, concurrency, threads: plan.threads, ...bursts };
 }
 
 /**

@@ -1,56 +1,47 @@
+// poolifier: a worker-thread pool with per-worker task queues; threads × tasksQueueOptions.concurrency.
 import { DynamicThreadPool, FixedThreadPool } from 'poolifier';
 import type { TaskInput } from '../scenarios/workloads/task.js';
-import { appliedThreads, compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
-import type { PoolAdapter } from './types.js';
+import { appliedThreads, compiledWorkerFile, requireSplit, threadBounds, workerDataFor } from './mapping.js';
+import type { AdapterSession, RunPlan } from './types.js';
 
-export const poolifierAdapter: PoolAdapter = {
-  name: 'poolifier',
-  packageName: 'poolifier',
-  kind: 'worker-threads',
-  summary: 'fixed worker-thread pool with per-worker task queues; threads × tasksQueueOptions.concurrency',
-  canRun: threadSplitCanRun,
-  async setup(plan) {
-    const split = requireSplit(plan);
-    const payload = payloadOf(plan);
-    const bounds = threadBounds(plan);
-    // Without its tasks queue poolifier posts every task to a worker at once, so only the queue's concurrency
-    // expresses "at most N tasks per worker".
-    const options = {
-      enableTasksQueue: true,
-      tasksQueueOptions: { concurrency: split.tasksPerWorker },
-      // A dynamic pool's idle limit is set in the worker (maxInactiveTime); the worker reads it from workerData.
-      workerOptions: { workerData: { ...workerDataFor(plan), ...(bounds.idleTimeoutMs === null ? {} : { maxInactiveTime: bounds.idleTimeoutMs }) } },
-    };
-    const file = compiledWorkerFile('poolifier-worker');
-    const pool =
-      bounds.idleTimeoutMs === null
-        ? new FixedThreadPool<TaskInput, number>(split.threads, file, options)
-        : new DynamicThreadPool<TaskInput, number>(bounds.min, bounds.max, file, options);
-    await new Promise<void>((resolve) => {
-      if (pool.info.ready) resolve();
-      else pool.emitter?.once('ready', () => resolve());
-    });
-    // poolifier keeps its resolved options private; the pool's own info gives the sizes it really started.
-    const info = pool.info;
-    return {
-      applied: {
-        concurrency: info.maxSize * split.tasksPerWorker,
-        ...appliedThreads(bounds.idleTimeoutMs !== null, info.workerNodes, info.minSize, info.maxSize),
-        tasksPerWorker: split.tasksPerWorker,
-        options: { ...options, minSize: info.minSize, maxSize: info.maxSize },
-      },
-      submit: payload
-        ? (id, done) => {
-            const { message, transferList } = payloadMessage(id, payload);
-            pool.execute(message, undefined, undefined, transferList).then((result) => done(id, null, result), (error: unknown) => done(id, error));
-          }
-        : (id, done) => {
-            pool.execute(id).then((result) => done(id, null, result), (error: unknown) => done(id, error));
-          },
-      liveThreads: () => pool.info.workerNodes,
-      async teardown() {
-        await pool.destroy();
-      },
-    };
-  },
-};
+export async function setup(plan: RunPlan): Promise<AdapterSession> {
+  const split = requireSplit(plan);
+  const bounds = threadBounds(plan);
+  // Without its tasks queue poolifier posts every task to a worker at once, so only the queue's concurrency
+  // expresses "at most N tasks per worker".
+  const options = {
+    enableTasksQueue: true,
+    tasksQueueOptions: { concurrency: split.tasksPerWorker },
+    // A dynamic pool's idle limit is set in the worker (maxInactiveTime); the worker reads it from workerData.
+    workerOptions: { workerData: { ...workerDataFor(plan), ...(bounds.idleTimeoutMs === null ? {} : { maxInactiveTime: bounds.idleTimeoutMs }) } },
+  };
+  const file = compiledWorkerFile('poolifier-worker');
+  const pool =
+    bounds.idleTimeoutMs === null
+      ? new FixedThreadPool<TaskInput, number>(split.threads, file, options)
+      : new DynamicThreadPool<TaskInput, number>(bounds.min, bounds.max, file, options);
+  await new Promise<void>((resolve) => {
+    if (pool.info.ready) resolve();
+    else pool.emitter?.once('ready', () => resolve());
+  });
+  // poolifier keeps its resolved options private; the pool's own info gives the sizes it really started.
+  const info = pool.info;
+  return {
+    applied: {
+      concurrency: info.maxSize * split.tasksPerWorker,
+      ...appliedThreads(bounds.idleTimeoutMs !== null, info.workerNodes, info.minSize, info.maxSize),
+      tasksPerWorker: split.tasksPerWorker,
+      options: { ...options, minSize: info.minSize, maxSize: info.maxSize },
+    },
+    submit(id, done, input, transferList) {
+      (transferList ? pool.execute(input, undefined, undefined, transferList) : pool.execute(input ?? id)).then(
+        (result) => done(id, null, result),
+        (error: unknown) => done(id, error),
+      );
+    },
+    liveThreads: () => pool.info.workerNodes,
+    async teardown() {
+      await pool.destroy();
+    },
+  };
+}

@@ -1,45 +1,36 @@
+// tinypool: a worker-thread pool forked from piscina; threads × concurrentTasksPerWorker.
 import Tinypool from 'tinypool';
-import { appliedThreads, compiledWorkerFile, payloadMessage, payloadOf, requireSplit, threadBounds, threadSplitCanRun, workerDataFor } from './mapping.js';
-import type { PoolAdapter } from './types.js';
+import { appliedThreads, compiledWorkerFile, requireSplit, threadBounds, workerDataFor } from './mapping.js';
+import type { AdapterSession, RunPlan } from './types.js';
 
-export const tinypoolAdapter: PoolAdapter = {
-  name: 'tinypool',
-  packageName: 'tinypool',
-  kind: 'worker-threads',
-  summary: 'worker-thread pool forked from piscina; threads × concurrentTasksPerWorker',
-  canRun: threadSplitCanRun,
-  async setup(plan) {
-    const split = requireSplit(plan);
-    const payload = payloadOf(plan);
-    const bounds = threadBounds(plan);
-    const options = {
-      ...(bounds.idleTimeoutMs === null ? {} : { idleTimeout: bounds.idleTimeoutMs }),
-      filename: compiledWorkerFile('tinypool-worker'),
-      minThreads: bounds.min,
-      maxThreads: bounds.max,
-      concurrentTasksPerWorker: split.tasksPerWorker,
-      workerData: workerDataFor(plan),
-    };
-    const pool = new Tinypool(options);
-    return {
-      applied: {
-        concurrency: pool.options.maxThreads * pool.options.concurrentTasksPerWorker,
-        ...appliedThreads(bounds.idleTimeoutMs !== null, pool.threads.length, pool.options.minThreads, pool.options.maxThreads),
-        tasksPerWorker: pool.options.concurrentTasksPerWorker,
-        options: { ...options, filename: 'tinypool-worker.js', maxQueue: pool.options.maxQueue, idleTimeout: pool.options.idleTimeout },
-      },
-      submit: payload
-        ? (id, done) => {
-            const { message, transferList } = payloadMessage(id, payload);
-            (pool.run(message, transferList ? { transferList } : {}) as Promise<number>).then((result) => done(id, null, result), (error: unknown) => done(id, error));
-          }
-        : (id, done) => {
-            (pool.run(id) as Promise<number>).then((result) => done(id, null, result), (error: unknown) => done(id, error));
-          },
-      liveThreads: () => pool.threads.length,
-      async teardown() {
-        await pool.destroy();
-      },
-    };
-  },
-};
+export async function setup(plan: RunPlan): Promise<AdapterSession> {
+  const split = requireSplit(plan);
+  const bounds = threadBounds(plan);
+  const options = {
+    ...(bounds.idleTimeoutMs === null ? {} : { idleTimeout: bounds.idleTimeoutMs }),
+    filename: compiledWorkerFile('tinypool-worker'),
+    minThreads: bounds.min,
+    maxThreads: bounds.max,
+    concurrentTasksPerWorker: split.tasksPerWorker,
+    workerData: workerDataFor(plan),
+  };
+  const pool = new Tinypool(options);
+  return {
+    applied: {
+      concurrency: pool.options.maxThreads * pool.options.concurrentTasksPerWorker,
+      ...appliedThreads(bounds.idleTimeoutMs !== null, pool.threads.length, pool.options.minThreads, pool.options.maxThreads),
+      tasksPerWorker: pool.options.concurrentTasksPerWorker,
+      options: { ...options, filename: 'tinypool-worker.js', maxQueue: pool.options.maxQueue, idleTimeout: pool.options.idleTimeout },
+    },
+    submit(id, done, input, transferList) {
+      ((transferList ? pool.run(input, { transferList }) : pool.run(input ?? id)) as Promise<number>).then(
+        (result) => done(id, null, result),
+        (error: unknown) => done(id, error),
+      );
+    },
+    liveThreads: () => pool.threads.length,
+    async teardown() {
+      await pool.destroy();
+    },
+  };
+}

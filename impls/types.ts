@@ -1,6 +1,6 @@
 // The one contract every implementation meets: the home pool, each competitor and each reference row.
 import type { Scenario } from '../scenarios/schema.js';
-import type { TaskSpec } from '../scenarios/workloads/task.js';
+import type { TaskInput, TaskSpec } from '../scenarios/workloads/task.js';
 
 export type AdapterKind = 'in-thread' | 'worker-threads' | 'reference' | 'distributed';
 
@@ -37,8 +37,13 @@ export type Done = (id: number, error: unknown, result?: number, startedAt?: num
 
 export interface AdapterSession {
   applied: Applied;
-  /** Starts one task. Called by the shared producer; must not throw for a task that could be queued. */
-  submit(id: number, done: Done): void;
+  /**
+   * Starts one task. Called by the shared producer; must not throw for a task that could be queued. For workloads
+   * that carry data per task the producer passes the task's `input` (its message) and, when the buffers are to be
+   * moved rather than copied, the `transferList`: the adapter hands both on in its library's own API. Otherwise the
+   * task's input is its id, and both are absent.
+   */
+  submit(id: number, done: Done, input?: TaskInput, transferList?: ArrayBuffer[]): void;
   /** Leaves no worker, timer or handle behind. */
   teardown(): Promise<void>;
   /**
@@ -67,7 +72,38 @@ export interface Skip {
   reason: string;
 }
 
-export interface PoolAdapter {
+/** Yes, or no with the reason (the skip reason when a scenario needs it). */
+export type Can = true | string;
+
+/**
+ * What an implementation can do, as data: the one generic canRun (capabilities.ts) decides every skip from these,
+ * the workload's needs and the scenario; --list and the capability table render them.
+ */
+export interface Capabilities {
+  /** Where tasks run. A workload that needs threads (CPU-bound, payload) skips 'main-thread' pools. */
+  runsOn: 'main-thread' | 'worker-threads' | 'processes';
+  /** How the scenario's concurrency is applied: a limit, none at all, workers × tasks per worker, or one task per thread. */
+  concurrency: 'limit' | 'unbounded' | 'workers × tasks per worker' | 'one task per thread';
+  /** Shrinks to dynamicThreads.min when idle and grows back; null when it starts no threads (the setting does not apply). */
+  dynamicThreads: Can | null;
+  /** Hands each task a message of its own, buffers transferred or copied, instead of its id (the payload workload). */
+  taskMessages: Can;
+  /** Tasks run where the harness's SharedArrayBuffers reach (attempt counters of the flaky workload, start times). */
+  sharedMemory: Can;
+  /** Retries failed tasks as the scenario's retries ask. Not a skip: a row without it says so in its notes. */
+  retry: Can;
+}
+
+/** Something the machine must provide (a queue server), checked before an implementation runs. */
+export interface Requirement {
+  /** In words, for --list and the capability table. */
+  what: string;
+  /** Whether the environment provides it; the skip reason when not. */
+  check(env: NodeJS.ProcessEnv): true | Skip;
+}
+
+/** Everything known about an implementation without loading its library: enough to list, plan and skip it. */
+export interface AdapterInfo {
   /** Registry key, shown in tables. */
   name: string;
   /** npm package whose installed version is recorded with results. */
@@ -75,11 +111,24 @@ export interface PoolAdapter {
   kind: AdapterKind;
   /** One line on what this row is, shown by --list. */
   summary: string;
-  canRun(plan: RunPlan): true | Skip;
+  capabilities: Capabilities;
+  requires?: Requirement;
   /**
    * Optional: a task count this implementation runs instead of the scenario's, with the reason. The runner then
    * measures the smaller run, scales warm-up alike, and records both counts in the result; nothing else changes.
    */
   scaleDown?(plan: RunPlan): ScaleDown | undefined;
+}
+
+/** What an adapter file exports: the part that loads its library. */
+export interface AdapterModule {
   setup(plan: RunPlan): Promise<AdapterSession>;
+}
+
+/** A loaded implementation, ready to measure: its description plus its setup. */
+export interface PoolAdapter extends AdapterInfo, AdapterModule {}
+
+/** A registry entry: the description as data; load() imports the adapter's module (and so its library) on demand. */
+export interface RegistryEntry extends AdapterInfo {
+  load(): Promise<PoolAdapter>;
 }

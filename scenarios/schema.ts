@@ -1,5 +1,7 @@
 // Scenarios are data: one JSON file per scenario, checked field by field on load.
-import { ID_SPACE, type Workload } from './workloads/task.js';
+import { ID_SPACE } from './workloads/runtime.js';
+import { workloadKinds, type Workload } from './workloads/index.js';
+import type { FieldSpec } from './workloads/kind.js';
 import { errors } from '../core/errors.js';
 
 export const SCENARIO_SCHEMA_VERSION = 1;
@@ -69,6 +71,9 @@ const TOP_FIELDS = [
   'timeLimitSeconds', 'errorTolerance', 'gateThresholds', 'retries', 'dynamicThreads', 'sweep',
 ] as const;
 
+/** Node's timers clamp any delay above this to 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 type Obj = Record<string, unknown>;
@@ -96,9 +101,13 @@ class FieldReader {
     return value;
   }
 
-  positiveNumber(value: unknown, path: string): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw errors.invalidField(this.file, path, value, 'a number > 0');
+  /**
+   * A duration or other positive amount. Every such field ends up in a timer, and Node clamps a delay of 2^31 ms or
+   * more to 1 ms, so the default bound is the largest delay a timer keeps (`max` in the field's own unit).
+   */
+  positiveNumber(value: unknown, path: string, max = MAX_TIMER_MS): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
+      throw errors.invalidField(this.file, path, value, `a number > 0 and ≤ ${max} (the longest delay a timer keeps)`);
     }
     return value;
   }
@@ -111,48 +120,31 @@ class FieldReader {
   }
 }
 
-function readWorkload(r: FieldReader, file: string, value: unknown): Workload {
-  const kinds = ['sleep', 'cpu', 'noop', 'flaky', 'mixed', 'payload'];
-  if (!isObject(value)) throw errors.invalidField(file, 'workload', value, `an object with kind ${kinds.join(' | ')}`);
-  switch (value.kind) {
-    case 'sleep': {
-      const w = r.object(value, 'workload', ['kind', 'ms']);
-      return { kind: 'sleep', ms: r.positiveNumber(w.ms, 'workload.ms') };
-    }
-    case 'cpu': {
-      const w = r.object(value, 'workload', ['kind', 'iterations']);
-      return { kind: 'cpu', iterations: r.integer(w.iterations, 'workload.iterations', 1) };
-    }
-    case 'noop':
-      r.object(value, 'workload', ['kind']);
-      return { kind: 'noop' };
-    case 'flaky': {
-      const w = r.object(value, 'workload', ['kind', 'ms', 'failEvery', 'failAttempts']);
-      return {
-        kind: 'flaky',
-        ms: r.positiveNumber(w.ms, 'workload.ms'),
-        failEvery: r.integer(w.failEvery, 'workload.failEvery', 1),
-        failAttempts: r.integer(w.failAttempts, 'workload.failAttempts', 1),
-      };
-    }
-    case 'mixed': {
-      const w = r.object(value, 'workload', ['kind', 'ms', 'iterations', 'cpuEvery']);
-      return {
-        kind: 'mixed',
-        ms: r.positiveNumber(w.ms, 'workload.ms'),
-        iterations: r.integer(w.iterations, 'workload.iterations', 1),
-        cpuEvery: r.integer(w.cpuEvery, 'workload.cpuEvery', 1),
-      };
-    }
-    case 'payload': {
-      const w = r.object(value, 'workload', ['kind', 'bytes', 'transfer']);
-      if (typeof w.transfer !== 'boolean') throw errors.invalidField(file, 'workload.transfer', w.transfer, 'true (transfer the buffer) or false (copy it)');
-      // 4 bytes at least: the buffer's first word carries the task id so a worker can check what arrived.
-      return { kind: 'payload', bytes: r.integer(w.bytes, 'workload.bytes', 4, 256 * 1024 * 1024), transfer: w.transfer };
-    }
-    default:
-      throw errors.invalidField(file, 'workload.kind', value.kind, kinds.map((k) => JSON.stringify(k)).join(' | '));
+/** One workload field by its kind's rule, read with the same reader (and so the same errors) as every other field. */
+function readWorkloadField(r: FieldReader, file: string, value: unknown, path: string, spec: FieldSpec): number | boolean {
+  switch (spec.type) {
+    case 'positive-number':
+      return r.positiveNumber(value, path);
+    case 'integer':
+      return r.integer(value, path, spec.min, spec.max);
+    case 'boolean':
+      if (typeof value !== 'boolean') throw errors.invalidField(file, path, value, spec.allowed);
+      return value;
   }
+}
+
+/** The workload by its kind's declaration (scenarios/workloads/): its fields, in the order the kind lists them. */
+function readWorkload(r: FieldReader, file: string, value: unknown): Workload {
+  const kinds = workloadKinds.map((k) => k.kind);
+  if (!isObject(value)) throw errors.invalidField(file, 'workload', value, `an object with kind ${kinds.join(' | ')}`);
+  const kind = workloadKinds.find((k) => k.kind === value.kind);
+  if (!kind) throw errors.invalidField(file, 'workload.kind', value.kind, kinds.map((k) => JSON.stringify(k)).join(' | '));
+  const fields = Object.entries(kind.fields) as Array<[string, FieldSpec]>;
+  const w = r.object(value, 'workload', ['kind', ...fields.map(([name]) => name)]);
+  const workload: Record<string, unknown> = { kind: kind.kind };
+  for (const [name, spec] of fields) workload[name] = readWorkloadField(r, file, w[name], `workload.${name}`, spec);
+  // Every field of the kind, each read by its rule: exactly that kind's workload.
+  return workload as unknown as Workload;
 }
 
 function readProducer(r: FieldReader, file: string, value: unknown, concurrency: number): Producer {
@@ -318,7 +310,7 @@ function validateOne(top: Obj, file: string): ValidatedScenario {
     tasks: r.integer(warmupObj.tasks, 'warmup.tasks', 0, ID_SPACE),
   };
   const runs = r.integer(top.runs, 'runs', 1);
-  const timeLimitSeconds = r.positiveNumber(top.timeLimitSeconds, 'timeLimitSeconds');
+  const timeLimitSeconds = r.positiveNumber(top.timeLimitSeconds, 'timeLimitSeconds', Math.floor(MAX_TIMER_MS / 1000));
   const errorTolerance = top.errorTolerance === undefined ? undefined : readFraction(file, top.errorTolerance);
   const gateThresholds = top.gateThresholds === undefined ? undefined : readGateThresholds(r, file, top.gateThresholds);
   const retries = top.retries === undefined ? undefined : r.integer(top.retries, 'retries', 0, 100);

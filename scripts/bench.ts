@@ -1,14 +1,16 @@
 // `pnpm bench`: the CLI. Parses flags, runs the benchmark through fresh child processes, writes the results file,
 // prints the table and refreshes the HTML report. Progress goes to stderr; the table (or JSON) to stdout.
 import { join } from 'node:path';
-import { defaultImplementationNames, registry, implementationNames, isImplementationName } from '../impls/registry.js';
+import { capabilityTable, defaultImplementationNames, registry, implementationNames, isImplementationName } from '../impls/registry.js';
+import { CAPABILITY_LABELS, canRun, type CapabilityRow } from '../impls/capabilities.js';
 import { listScenarioIds, loadScenario } from '../scenarios/load.js';
 import { parseBenchArgs, USAGE, type BenchArgs } from '../harness/cli/bench-args.js';
+import { removeTrackedTemporaries } from '../core/temp-files.js';
 import { runCli } from '../harness/cli/run-cli.js';
 import { errors } from '../core/errors.js';
-import { render } from '../harness/output/format.js';
+import { isReadableFormat, render } from '../harness/output/format.js';
 import { resultsDir as defaultResultsDir } from '../core/paths.js';
-import { writeResultsFile } from '../harness/results/store.js';
+import { checkWritableResultsDir, writeResultsSafely } from '../harness/results/store.js';
 import { renderSweepGrid } from '../harness/output/sweep-grid.js';
 import { pointLabel, type Scenario } from '../scenarios/schema.js';
 import { writeReport } from '../harness/report/write.js';
@@ -19,10 +21,18 @@ import { type ResultsFile } from '../harness/results/schema.js';
 function ableToRun(scenario: Scenario, points: Scenario[] | undefined): string[] {
   const grid = points ?? [scenario];
   return implementationNames.flatMap((n) => {
-    const able = grid.filter((s) => registry[n].canRun({ scenario: s, threads: resolveThreads(s) }) === true).length;
+    const able = grid.filter((s) => canRun(registry[n], { scenario: s, threads: resolveThreads(s) }) === true).length;
     if (able === 0) return [];
     return [able === grid.length ? n : `${n} (${able} of ${grid.length} points)`];
   });
+}
+
+/** One implementation's capabilities on a line: "tasks run on: main-thread · … · retries: no". */
+function capabilityLine(row: CapabilityRow): string {
+  return (Object.keys(CAPABILITY_LABELS) as Array<keyof typeof CAPABILITY_LABELS>)
+    .filter((column) => !(column === 'requires' && row.cells.requires.value === 'nothing'))
+    .map((column) => `${CAPABILITY_LABELS[column]}: ${row.cells[column].value}`)
+    .join(' · ');
 }
 
 function listing(): string {
@@ -38,6 +48,8 @@ function listing(): string {
     const adapter = registry[name];
     const optIn = defaultImplementationNames.includes(name) ? '' : ` (runs only when named: --impl ${name})`;
     lines.push(`  ${name.padEnd(18)} ${adapter.kind.padEnd(15)} ${adapter.summary}${optIn}`);
+    const row = capabilityTable.find((r) => r.name === name);
+    if (row) lines.push(`  ${''.padEnd(34)} ${capabilityLine(row)}`);
   }
   return lines.join('\n');
 }
@@ -83,13 +95,26 @@ async function main(args: BenchArgs): Promise<void> {
   for (const note of notes) process.stderr.write(`note: ${note}\n`);
   // Ctrl-C or a TERM: stop the running child, keep what was measured, write it marked partial, exit 128 + signal.
   const interruption = new AbortController();
+  // Signals stay handled to the end: writing files is synchronous, so a handler never runs mid-write and no
+  // half-written file is left. A second signal is told what is happening; a third exits at once.
+  let signals = 0;
   const onSignal = (name: NodeJS.Signals) => () => {
+    signals++;
+    if (signals === 2) {
+      process.stderr.write(`${name}: already stopping; writing the results measured so far (again to exit at once)\n`);
+      return;
+    }
+    if (signals > 2) {
+      removeTrackedTemporaries();
+      process.exit(name === 'SIGTERM' ? 143 : 130);
+    }
     process.stderr.write(`\n${name}: stopping; the results measured so far will be written as partial\n`);
     interruption.abort(name);
   };
-  process.once('SIGINT', onSignal('SIGINT'));
-  process.once('SIGTERM', onSignal('SIGTERM'));
+  process.on('SIGINT', onSignal('SIGINT'));
+  process.on('SIGTERM', onSignal('SIGTERM'));
   const dir = args.resultsDir ?? defaultResultsDir;
+  checkWritableResultsDir(dir);
   const written: ResultsFile[] = [];
   // A sweep runs its grid point by point; every point is a full benchmark with its own results file.
   const grid = points ?? [scenario];
@@ -103,13 +128,17 @@ async function main(args: BenchArgs): Promise<void> {
       onProgress: progressPrinter(),
       signal: interruption.signal,
       latency: args.latency,
+      instructions: args.instructions,
+      ...(args.adaptive ? { adaptive: args.adaptive } : {}),
     });
-    const file = writeResultsFile(dir, results);
-    written.push(results);
+    // The table first: it is on screen whatever happens to the disk.
     process.stdout.write(`${render(results, args.format)}\n`);
-    process.stderr.write(`results written to ${file}\n`);
+    const { file, fallbackFrom } = writeResultsSafely(dir, results);
+    written.push(results);
+    if (fallbackFrom) process.stderr.write(`warning: could not write the results to ${fallbackFrom}; saved them to ${file} instead\n`);
+    else process.stderr.write(`results written to ${file}\n`);
   }
-  if (points && args.format !== 'json' && written.length > 0) process.stdout.write(`\n${renderSweepGrid(written)}\n`);
+  if (points && isReadableFormat(args.format) && written.length > 0) process.stdout.write(`\n${renderSweepGrid(written)}\n`);
   // Refresh the page over every results file in this folder, the new one included. The results are safe on disk
   // already, so a report that cannot be built is a warning, not a failed run.
   try {

@@ -1,8 +1,8 @@
 // `pnpm gate --baseline <file|folder> --candidate <file>`: per implementation × metric, regressed / improved /
-// no change / inconclusive. Exit 1 on any regression, 0 otherwise, 2 on bad input.
-import { appendFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+// no change / inconclusive. Exit 0: nothing regressed; 1: a regression; 2: bad input (flags, files, incomparable
+// sides); 3: the gate itself failed (a crash, a baseline that would not build), so CI never reads a failure as a verdict.
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { parseFlags } from '../harness/cli/flags.js';
 import { runCli } from '../harness/cli/run-cli.js';
 import { errors } from '../core/errors.js';
 import { loadScenario } from '../scenarios/load.js';
@@ -10,11 +10,14 @@ import { runAb } from '../harness/gate/ab.js';
 import { compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS } from '../harness/gate/compare.js';
 import { renderGateMarkdown, renderGateTable } from '../harness/gate/render.js';
 import { readResultsFile } from '../harness/results/store.js';
+import { checkComparable, resolveBaseline } from '../harness/gate/baseline.js';
 import { type ResultsFile } from '../harness/results/schema.js';
 
 const USAGE = `Usage: pnpm gate --baseline <results file or folder> --candidate <results file> [--impl <name>]...
        pnpm gate --against <git ref> [--scenario gate] [--runs N] [--impl <name>]...
-   both: [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--markdown FILE]`;
+   both: [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--markdown FILE] [--force]
+Exit codes: 0 nothing regressed, 1 regressed, 2 bad input or incomparable sides, 3 the gate failed to run.
+--force compares results from different hardware or scenario definitions anyway.`;
 
 function fraction(flag: string, value: string | undefined, fallback: number, max = 1): number {
   if (value === undefined) return fallback;
@@ -23,51 +26,21 @@ function fraction(flag: string, value: string | undefined, fallback: number, max
   return x;
 }
 
-/** A file, or the newest results file for `scenario` under a folder (results/<scenario>/…). */
-export function resolveBaseline(path: string, scenario: string): ResultsFile {
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch {
-    throw errors.missingBaseline(path, scenario);
-  }
-  if (stats.isFile()) {
-    const file = readResultsFile(path);
-    if (file.scenario.id !== scenario) {
-      throw errors.invalidFlag('baseline', path, `results of scenario ${JSON.stringify(scenario)}, the candidate's (this file is ${JSON.stringify(file.scenario.id)})`);
-    }
-    return file;
-  }
-  const folder = readdirSync(path).includes(scenario) ? join(path, scenario) : path;
-  const files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
-  const candidates = files.map((f) => readResultsFile(join(folder, f))).filter((r) => r.scenario.id === scenario);
-  const newest = candidates.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
-  if (!newest) throw errors.missingBaseline(path, scenario);
-  return newest;
-}
-
 async function main(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        baseline: { type: 'string' },
-        candidate: { type: 'string' },
-        impl: { type: 'string', multiple: true },
-        alpha: { type: 'string' },
-        'time-threshold': { type: 'string' },
-        'heap-threshold': { type: 'string' },
-        markdown: { type: 'string' },
-        against: { type: 'string' },
-        scenario: { type: 'string' },
-        runs: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw errors.badArguments((error as Error).message);
-  }
+  const { values } = parseFlags(argv, {
+    baseline: { type: 'string' },
+    candidate: { type: 'string' },
+    impl: { type: 'string', multiple: true },
+    alpha: { type: 'string' },
+    'time-threshold': { type: 'string' },
+    'heap-threshold': { type: 'string' },
+    markdown: { type: 'string' },
+    against: { type: 'string' },
+    scenario: { type: 'string' },
+    runs: { type: 'string' },
+    force: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -92,6 +65,7 @@ async function main(argv: string[]): Promise<void> {
     if (!values.baseline) throw errors.missingFlag('baseline', 'a results file, or a folder of them (committed baselines live in results/baselines/)');
     candidate = readResultsFile(values.candidate);
     baseline = resolveBaseline(values.baseline, candidate.scenario.id);
+    if (!values.force) checkComparable(baseline, candidate);
     names = values.impl?.length
       ? values.impl
       : candidate.implementations.filter((i) => i.name.startsWith('home-') && i.state !== 'skipped').map((i) => i.name);
@@ -126,4 +100,4 @@ async function main(argv: string[]): Promise<void> {
   if (rows.some((r) => r.verdict === 'regressed')) process.exitCode = 1;
 }
 
-await runCli(() => main(process.argv.slice(2)));
+await runCli(() => main(process.argv.slice(2)), { failureExitCode: 3 });

@@ -3,15 +3,16 @@
 // A metrics printer, not a benchmark: one pass, no warm-up, no fresh process, latency tracking switched on.
 // Use `pnpm bench` for anything measured.
 import { parseArgs } from 'node:util';
-import { AsyncPool, ThreadPool } from '../impls/home/index.js';
-import { registerPoolMetrics } from '../impls/home/prometheus.js';
-import {
-  compiledWorkerFile, inThreadCanRun, isSkip, payloadMessage, payloadOf, splitAcrossThreads, workerDataFor,
-} from '../impls/mapping.js';
+import { AsyncPool, ThreadPool } from '@poolbench/home';
+import { registerPoolMetrics } from '@poolbench/home/prometheus';
+import { compiledWorkerFile, isSkip, splitAcrossThreads, workerDataFor } from '../impls/mapping.js';
+import { canRun } from '../impls/capabilities.js';
+import { registry as implementations } from '../impls/registry.js';
 import type { AdapterSession, RunPlan } from '../impls/types.js';
 import { loadScenario } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { createProbe, createTask, type PayloadMessage, type TaskSpec } from '../scenarios/workloads/task.js';
+import { createProbe, createTask, type TaskInput, type TaskSpec } from '../scenarios/workloads/task.js';
+import { taskInputs, workloadKind } from '../scenarios/workloads/index.js';
 import { runCli } from '../harness/cli/run-cli.js';
 import { errors } from '../core/errors.js';
 import { produce } from '../harness/measure/producer.js';
@@ -71,13 +72,14 @@ async function drive(scenario: Scenario, submit: Submit): Promise<void> {
 
 /** The plan the adapters would get; the flaky workload counts attempts in shared memory, so it needs a probe. */
 function planFor(scenario: Scenario): RunPlan {
-  const flaky = scenario.workload.kind === 'flaky';
-  const task: TaskSpec = { workload: scenario.workload, ...(flaky ? { probe: createProbe(scenario.tasks, scenario.tasks, true) } : {}) };
+  const countsAttempts = workloadKind(scenario.workload).countsAttempts === true;
+  const task: TaskSpec = { workload: scenario.workload, ...(countsAttempts ? { probe: createProbe(scenario.tasks, scenario.tasks, true) } : {}) };
   return { scenario, threads: resolveThreads(scenario), task };
 }
 
 async function runAsync(plan: RunPlan): Promise<string> {
-  const skip = inThreadCanRun(plan);
+  // The async engine is the home-async row: it skips what that row skips.
+  const skip = canRun(implementations['home-async'], plan);
   if (skip !== true) throw errors.invalidFlag('engine', 'async', `threads (for this scenario the async engine ${skip.reason})`);
   const retries = plan.scenario.retries ?? 0;
   const pool = new AsyncPool<number, number>({ concurrency: plan.scenario.concurrency, trackLatency: true, ...(retries > 0 ? { retry: retries } : {}) });
@@ -92,7 +94,7 @@ async function runThreads(plan: RunPlan): Promise<string> {
   const split = splitAcrossThreads(plan);
   if (isSkip(split)) throw errors.invalidFlag('engine', 'threads', `async (for this scenario: ${split.reason})`);
   const retries = plan.scenario.retries ?? 0;
-  const pool = new ThreadPool<number | PayloadMessage, number>({
+  const pool = new ThreadPool<TaskInput, number>({
     filename: compiledWorkerFile('home-worker'),
     minThreads: split.threads,
     maxThreads: split.threads,
@@ -102,11 +104,11 @@ async function runThreads(plan: RunPlan): Promise<string> {
     ...(retries > 0 ? { retry: retries } : {}),
   });
   const { registry } = registerPoolMetrics(pool);
-  const payload = payloadOf(plan);
+  const inputOf = taskInputs(plan.scenario.workload);
   await drive(plan.scenario, (id, callback) => {
-    if (!payload) return pool.run(id, callback);
-    const { message, transferList } = payloadMessage(id, payload);
-    pool.run(message, callback, transferList ? { transferList } : undefined);
+    if (!inputOf) return pool.run(id, callback);
+    const { input, transferList } = inputOf(id);
+    pool.run(input, callback, transferList ? { transferList } : undefined);
   });
   // Scraped before close(): after it no thread is left to report.
   const printed = await registry.metrics();

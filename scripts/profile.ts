@@ -2,6 +2,7 @@
 // implementation in this process, with no IPC and no sampler, so a CPU profile shows only the pool and its tasks.
 import { parseArgs } from 'node:util';
 import { implementationNames, isImplementationName, registry } from '../impls/registry.js';
+import { canRun } from '../impls/capabilities.js';
 import { loadScenario } from '../scenarios/load.js';
 import { runCli } from '../harness/cli/run-cli.js';
 import { errors } from '../core/errors.js';
@@ -20,9 +21,9 @@ await runCli(async () => {
   if (!isImplementationName(values.impl)) throw errors.unknownImplementation(values.impl, implementationNames);
   const { scenario } = loadScenario(values.scenario);
   const plan = { scenario, threads: resolveThreads(scenario) };
-  const adapter = registry[values.impl];
-  const verdict = adapter.canRun(plan);
+  const verdict = canRun(registry[values.impl], plan);
   if (verdict !== true) throw errors.invalidFlag('impl', values.impl, `an implementation able to run ${scenario.id} (${verdict.reason})`);
+  const adapter = await registry[values.impl].load();
   const session = await adapter.setup(plan);
   for (let pass = 0; pass < scenario.warmup.passes; pass++) await produce(session, scenario.warmup.tasks, scenario.producer);
   const tally = await produce(session, scenario.tasks, scenario.producer);

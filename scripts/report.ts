@@ -1,5 +1,5 @@
 // `pnpm report [results files or folders]... [--out FILE]`: one self-contained HTML page from saved results files.
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../harness/cli/flags.js';
 import { runCli } from '../harness/cli/run-cli.js';
 import { errors } from '../core/errors.js';
 import { resultsDir } from '../core/paths.js';
@@ -12,17 +12,7 @@ const USAGE = `Usage: pnpm report [results file or folder]... [--out FILE]
   --out, -o    the page to write (default: results/report.html)`;
 
 function main(argv: string[]): void {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    throw errors.badArguments((error as Error).message);
-  }
+  const parsed = parseFlags(argv, { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, true);
   if (parsed.values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;

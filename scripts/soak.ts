@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     schemaVersion: 1, id: 'soak', description: 'soak', workload: { kind: 'sleep', ms: 10 }, tasks, concurrency: 10_000,
     threads: 2, producer: { style: 'window', outstanding: 20_000 }, warmup: { passes: 0, tasks: 0 }, runs: 1, timeLimitSeconds: 3600,
   };
-  const adapter = registry[values.impl];
+  const adapter = await registry[values.impl].load();
   const session = await adapter.setup({ scenario, threads: 2 });
   const samples: { t: number; bytes: number }[] = [];
   const t0 = performance.now();

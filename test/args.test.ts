@@ -7,8 +7,16 @@ import { projectRoot } from '../core/paths.js';
 describe('parseBenchArgs', () => {
   it('parses scenario, repeated --impl, runs and format', () => {
     expect(parseBenchArgs(['--scenario', 'smoke', '-i', 'p-limit', '--impl', 'fastq', '--runs', '3', '--format', 'md'])).toEqual({
-      help: false, list: false, scenario: 'smoke', impls: ['p-limit', 'fastq'], runs: 3, format: 'md', latency: true,
+      help: false, list: false, scenario: 'smoke', impls: ['p-limit', 'fastq'], runs: 3, format: 'md', latency: true, instructions: false,
     });
+  });
+
+  it('runs until settled with --precision, filling the other limits with their defaults', () => {
+    expect(parseBenchArgs(['--scenario', 'million', '--precision', '0.03']).adaptive).toEqual({ precision: 0.03, maxRuns: 20, rowBudgetSeconds: 60 });
+    expect(parseBenchArgs(['--scenario', 'million', '--max-runs', '8', '--row-budget', '30']).adaptive).toEqual({ precision: 0.05, maxRuns: 8, rowBudgetSeconds: 30 });
+    expect(parseBenchArgs(['--scenario', 'million']).adaptive).toBeUndefined();
+    expect(() => parseBenchArgs(['--scenario', 'million', '--precision', '5'])).toThrow('--precision is "5"; allowed: a fraction > 0 and < 1 (0.05 = each median to ±5 %)');
+    expect(() => parseBenchArgs(['--scenario', 'million', '--max-runs', '0'])).toThrow('--max-runs is "0"; allowed: an integer from 1 to 1000');
   });
 
   it('switches latency recording off with --no-latency', () => {

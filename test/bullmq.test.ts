@@ -3,7 +3,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bullmqCanRun, bullmqScaleDown, bullmqSetup, CONSERVATIVE_JOBS_PER_SECOND } from '../impls/bullmq.js';
+import { bullmqEnvironment, bullmqScaleDown, bullmqSetup, CONSERVATIVE_JOBS_PER_SECOND } from '../impls/bullmq.js';
+import { canRun } from '../impls/capabilities.js';
 import { registry } from '../impls/registry.js';
 import type { RunPlan } from '../impls/types.js';
 import { parseWorkerArgs } from '../impls/workers/bullmq-process.js';
@@ -78,7 +79,7 @@ realRedis('bullmq on a real redis-server', () => {
   it('runs threads × per-process concurrency, passes start times, and teardown leaves no redis-server or worker process', async () => {
     const scenario = tinyScenario({ concurrency: 8, threads: 2, tasks: 400, workload: { kind: 'sleep', ms: 5 }, producer: { style: 'window', outstanding: 32 } });
     const plan: RunPlan = { scenario, threads: 2 };
-    const session = await registry.bullmq.setup(plan);
+    const session = await (await registry.bullmq.load()).setup(plan);
     const spawned = descendants(process.pid);
     let startedAts = 0;
     const submittedAt = Date.now();
@@ -119,7 +120,7 @@ realRedis('bullmq on a real redis-server', () => {
     try {
       const scenario = tinyScenario({ concurrency: 6, threads: 2, tasks: 200, workload: { kind: 'noop' }, producer: { style: 'window', outstanding: 24 } });
       const env = { ...process.env, POOLBENCH_REDIS_URL: redis.url, POOLBENCH_BULLMQ_LOCAL_WORKERS: '0', POOLBENCH_BULLMQ_QUEUE: queue };
-      expect(bullmqCanRun({ scenario, threads: 2 }, env)).toBe(true);
+      expect(canRun(registry.bullmq, { scenario, threads: 2 }, env)).toBe(true);
       // Two runs in a row: long-lived workers serve each run's workload, and teardown's obliterate leaves the queue usable.
       for (const workload of [{ kind: 'noop' }, { kind: 'sleep', ms: 2 }] as const) {
         const session = await bullmqSetup({ scenario: { ...scenario, workload }, threads: 2 }, env);
@@ -169,7 +170,7 @@ realRedis('bullmq when its process is killed', () => {
   it('leaves no worker process or redis-server behind after a SIGKILL mid-run (as at a time limit)', async () => {
     const script = `import { registry } from ${JSON.stringify(compiledFile('impls', 'registry.js'))};
       const scenario = { ...${JSON.stringify(tinyScenario({ threads: 2, concurrency: 4, workload: { kind: 'sleep', ms: 50 } }))} };
-      const session = await registry.bullmq.setup({ scenario, threads: 2 });
+      const session = await (await registry.bullmq.load()).setup({ scenario, threads: 2 });
       for (let id = 0; id < 100; id++) session.submit(id, () => {});
       console.log('running'); setInterval(() => {}, 1000);`;
     const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -187,18 +188,18 @@ realRedis('bullmq when its process is killed', () => {
 describe('bullmq without a Redis', () => {
   it('canRun skips with the reason when redis-server is not on PATH and no URL is set', () => {
     const reason = { reason: 'redis-server not found on PATH and POOLBENCH_REDIS_URL not set' };
-    expect(bullmqCanRun(smokePlan, { PATH: '/nonexistent' })).toEqual(reason);
-    expect(bullmqCanRun(smokePlan, { PATH: '/usr/bin:/bin' }, () => undefined)).toEqual(reason);
+    expect(canRun(registry.bullmq, smokePlan, { PATH: '/nonexistent' })).toEqual(reason);
+    expect(bullmqEnvironment({ PATH: '/usr/bin:/bin' }, () => undefined)).toEqual(reason);
     // A URL is enough: the server may live elsewhere.
-    expect(bullmqCanRun(smokePlan, { PATH: '/nonexistent', POOLBENCH_REDIS_URL: 'redis://10.0.0.5:6379' })).toBe(true);
+    expect(canRun(registry.bullmq, smokePlan, { PATH: '/nonexistent', POOLBENCH_REDIS_URL: 'redis://10.0.0.5:6379' })).toBe(true);
   });
 
   it('canRun says why hand-started workers need a URL, and which workloads a job cannot carry', () => {
-    expect(bullmqCanRun(smokePlan, { PATH: '/x', POOLBENCH_BULLMQ_LOCAL_WORKERS: '0' }, () => '/x/redis-server')).toEqual({
+    expect(bullmqEnvironment({ PATH: '/x', POOLBENCH_BULLMQ_LOCAL_WORKERS: '0' }, () => '/x/redis-server')).toEqual({
       reason: 'POOLBENCH_BULLMQ_LOCAL_WORKERS=0 needs POOLBENCH_REDIS_URL: workers started by hand must reach the same Redis',
     });
     const payload = { ...smokePlan, scenario: { ...smoke, workload: { kind: 'payload', bytes: 64, transfer: false } } } as unknown as RunPlan;
-    expect(bullmqCanRun(payload, { POOLBENCH_REDIS_URL: 'redis://h:1' })).toEqual({
+    expect(canRun(registry.bullmq, payload, { POOLBENCH_REDIS_URL: 'redis://h:1' })).toEqual({
       reason: 'workload payload is not supported: a job carries only its task id (supported: sleep, cpu, noop, mixed)',
     });
   });

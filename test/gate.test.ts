@@ -167,8 +167,9 @@ describe('pnpm gate --against (A/B in one job)', () => {
     writeFileSync(scenario, JSON.stringify({ ...tinyScenario({ id: 'abtiny', tasks: 1000, runs: 4 }) }));
     const r = gate('--against', 'HEAD', '--scenario', scenario, '--impl', 'home-async');
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/run 1\/4 home-async baseline: [\d.]+ s\nrun 1\/4 home-async candidate: [\d.]+ s/);
-    expect(r.stderr).toMatch(/run 2\/4 home-async candidate: [\d.]+ s\nrun 2\/4 home-async baseline: [\d.]+ s/);
+    // The runner's own loop, one contender per side, rotated each run: B A, then A B.
+    expect(r.stderr).toMatch(/run 1\/4 home-async \(baseline\): [\d.]+ s\nrun 1\/4 home-async \(candidate\): [\d.]+ s/);
+    expect(r.stderr).toMatch(/run 2\/4 home-async \(candidate\): [\d.]+ s\nrun 2\/4 home-async \(baseline\): [\d.]+ s/);
     expect(r.stdout).toMatch(/home-async\s+wall time .* 4 vs 4 /);
     expect(worktrees()).toBe(before);
   }, 120_000);

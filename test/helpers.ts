@@ -34,36 +34,3 @@ export function writeScenarioFile(dir: string, json: unknown, id = 'tiny'): stri
   writeFileSync(file, typeof json === 'string' ? json : JSON.stringify(json));
   return file;
 }
-
-/**
- * Records every timer created while active; `live()` counts those neither fired nor cleared
- * (Node marks both with `_destroyed`). Precise where counting process-wide handles is not.
- */
-export function trackTimers(): { live: () => number; created: () => number; stop: () => void } {
-  const created: NodeJS.Timeout[] = [];
-  const original = globalThis.setTimeout;
-  const wrapped = ((...args: Parameters<typeof setTimeout>) => {
-    const timer = original(...args);
-    created.push(timer);
-    return timer;
-  }) as typeof setTimeout;
-  globalThis.setTimeout = wrapped;
-  return {
-    live: () => created.filter((t) => !(t as unknown as { _destroyed: boolean })._destroyed).length,
-    created: () => created.length,
-    stop: () => {
-      globalThis.setTimeout = original;
-    },
-  };
-}
-
-/** A task whose completion the test controls. */
-export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void; fail: (error: unknown) => void } {
-  let open!: (value: T) => void;
-  let fail!: (error: unknown) => void;
-  const promise = new Promise<T>((resolve, reject) => {
-    open = resolve;
-    fail = reject;
-  });
-  return { promise, open, fail };
-}

@@ -57,3 +57,37 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('pnpm bench interrupted by %s', (s
     expect(measuredChildren()).toBe(0);
   }, 60_000);
 });
+
+describe('pnpm bench interrupted twice', () => {
+  it('still writes the partial results and the report whole, leaving no temporary file', async () => {
+    const dir = tempDir();
+    const scenarioFile = join(dir, 'twice.json');
+    writeFileSync(scenarioFile, JSON.stringify(validScenarioJson({ id: 'twice', tasks: 3000, workload: { kind: 'sleep', ms: 2 }, runs: 4 })));
+    const resultsDir = join(dir, 'results');
+    const bench = spawn(process.execPath, [join(projectRoot, 'dist', 'scripts', 'bench.js'), '--scenario', scenarioFile, '--impl', 'semaphore', '--results-dir', resultsDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => bench.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      bench.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+        if (stderr.includes('(child ')) resolve();
+      });
+    });
+    bench.kill('SIGINT');
+    // The second once the first is being handled (two signals sent at once may reach the process as one).
+    await new Promise<void>((resolve) => {
+      const check = () => (stderr.includes('SIGINT: stopping') ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    bench.kill('SIGINT');
+    expect(await exited).toBe(130);
+    // The process may have finished writing before the second signal landed; either way nothing is half-written.
+    const all = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(d, e.name)) : [e.name]));
+    const files = all(resultsDir);
+    expect(files.filter((f) => f.includes('.tmp'))).toEqual([]);
+    expect(files).toContain('report.html');
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
+  }, 60_000);
+});

@@ -16,6 +16,19 @@ function cruise(extra: string[] = []) {
   });
 }
 
+/** Plants `source` in a scratch folder inside `layer`, removed afterwards: the check must fail on it with `rule`. */
+function expectCaught(layer: string, source: string, rule: string): void {
+  const dir = mkdtempSync(join(projectRoot, layer, '.layers-probe-'));
+  try {
+    writeFileSync(join(dir, 'probe.ts'), source);
+    const result = cruise();
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain(rule);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('layers', () => {
   it('has no import that points up a layer, out of the home package, or round a cycle', () => {
     const result = cruise();
@@ -24,15 +37,10 @@ describe('layers', () => {
   });
 
   it('fails when a scenario module imports the harness', () => {
-    // A planted back-edge in a scratch file inside scenarios/, removed afterwards: the check must see it.
-    const dir = mkdtempSync(join(projectRoot, 'scenarios', '.layers-probe-'));
-    try {
-      writeFileSync(join(dir, 'probe.ts'), "import { median } from '../../harness/stats/stats.js';\nexport const m = median([1]);\n");
-      const result = cruise();
-      expect(result.status).not.toBe(0);
-      expect(result.stdout + result.stderr).toContain('scenarios-are-data');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expectCaught('scenarios', "import { median } from '../../harness/stats/stats.js';\nexport const m = median([1]);\n", 'scenarios-are-data');
+  });
+
+  it('fails when code outside the home package imports its sources by path instead of @poolbench/home', () => {
+    expectCaught('impls', "import { AsyncPool } from '../home/src/index.js';\nexport const pool = new AsyncPool();\n", 'home-pool-by-package-name');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AdapterSession, Done } from '../impls/types.js';
 import { produce } from '../harness/measure/producer.js';
-import { encodeResult } from '../scenarios/workloads/task.js';
+import { encodeResult, type TaskMessage } from '../scenarios/workloads/task.js';
 
 /** A session that completes tasks after a macrotask, recording how many were outstanding at most. */
 function deferredSession(complete: (id: number, done: Done) => void = (id, done) => done(id, null, encodeResult(id, 1))) {
@@ -90,5 +90,40 @@ describe('produce', () => {
     };
     const tally = await produce(session, 5, { style: 'upfront' });
     expect(tally).toMatchObject({ completed: 4, failed: 1, firstError: 'RangeError: queue full' });
+  });
+});
+
+describe('produce with per-task messages', () => {
+  /** A session that records what each submit received besides the id. */
+  function recordingSession() {
+    const received: Array<{ id: number; input: unknown; transferList: ArrayBuffer[] | undefined }> = [];
+    const session: AdapterSession = {
+      applied: { concurrency: 1, threads: 0, options: {} },
+      submit(id, done, input, transferList) {
+        received.push({ id, input, transferList });
+        done(id, null, encodeResult(id, 1));
+      },
+      async teardown() {},
+    };
+    return { session, received };
+  }
+
+  it('hands each task the message the workload builds for it, with its transfer list', async () => {
+    const { session, received } = recordingSession();
+    const input = (id: number): TaskMessage => {
+      const message = { id, data: new ArrayBuffer(8) };
+      return { input: message, transferList: id % 2 === 0 ? [message.data] : undefined };
+    };
+    const tally = await produce(session, 6, { style: 'upfront' }, { input });
+    expect(tally.completed).toBe(6);
+    expect(received.map((r) => (r.input as { id: number }).id)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(received.map((r) => r.transferList?.length ?? 0)).toEqual([1, 0, 1, 0, 1, 0]);
+    expect(received[0]!.transferList![0]).toBe((received[0]!.input as { data: ArrayBuffer }).data);
+  });
+
+  it('passes nothing but the id when the workload carries no data', async () => {
+    const { session, received } = recordingSession();
+    await produce(session, 3, { style: 'upfront' });
+    expect(received).toEqual([0, 1, 2].map((id) => ({ id, input: undefined, transferList: undefined })));
   });
 });

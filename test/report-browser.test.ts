@@ -10,14 +10,16 @@ import { projectRoot, resultsDir } from '../core/paths.js';
 import { loadResults } from '../harness/report/load.js';
 import { allCharts, buildReportModel } from '../harness/report/model.js';
 import { writeReport } from '../harness/report/write.js';
-import { NASTY_REASON, standardFixtures, writeFixtures } from './report-fixtures.js';
+import { NASTY_REASON, REPORT_SIZE_LIMIT, standardFixtures, writeFixtures } from './report-fixtures.js';
 import { tempDir } from './helpers.js';
 
 // The page's globals as these callbacks use them: the project compiles without the DOM lib, and declaring them here
 // keeps them out of every other file.
 interface PageElement {
   id: string;
-  data: unknown[];
+  /** The traces as given, and as Plotly drew them (a type the inlined bundle lacks is drawn as 'scatter'). */
+  data: { type?: string }[];
+  _fullData: { type: string }[];
   textContent: string | null;
   scrollWidth: number;
   clientWidth: number;
@@ -50,6 +52,9 @@ interface Opened {
 interface PlotInfo {
   id: string;
   traces: number;
+  /** Each trace's type as given, then as drawn. */
+  types: string[];
+  drawnTypes: string[];
   title: string;
   xTitle: string;
   yTitle: string;
@@ -94,6 +99,8 @@ describe.skipIf(skip)(`the report in Chromium (${CHROMIUM})`, () => {
       [...document.querySelectorAll('.js-plotly-plot')].map((el) => ({
         id: el.id,
         traces: el.data.length,
+        types: el.data.map((t) => t.type ?? 'scatter'),
+        drawnTypes: el._fullData.map((t) => t.type),
         title: el.querySelector('.gtitle')?.textContent ?? '',
         xTitle: el.querySelector('.xtitle')?.textContent ?? '',
         yTitle: el.querySelector('.ytitle')?.textContent ?? '',
@@ -128,6 +135,9 @@ describe.skipIf(skip)(`the report in Chromium (${CHROMIUM})`, () => {
       expect(p.xTitle, p.id).not.toBe('');
       expect(p.yTitle, p.id).toMatch(/\((s|MB|ms)\b/);
     }
+    // The inlined partial plotly.js build knows every trace type the charts use: it would draw an unknown one as scatter.
+    expect(new Set(drawn.flatMap((p) => p.types))).toEqual(new Set(['box', 'bar', 'scatter']));
+    expect(drawn.map((p) => p.drawnTypes)).toEqual(drawn.map((p) => p.types));
 
     // The HTML tables: one row per implementation of the newest file, in the terminal table's order and states.
     const newest = { alpha: standardFixtures()[1]!, beta: standardFixtures()[2]! };
@@ -176,6 +186,7 @@ describe.skipIf(skip)(`the report in Chromium (${CHROMIUM})`, () => {
   it('renders the real results/ folder; saves a screenshot and prints the page size and load time', async () => {
     const out = join(outputDir, 'report-results.html');
     const report = writeReport([resultsDir], out, { warn: () => {} });
+    expect(report.bytes).toBeLessThan(REPORT_SIZE_LIMIT);
     const expected = allCharts(buildReportModel(loadResults([resultsDir]).loaded));
     const times: number[] = [];
     const allTimes: number[] = [];
@@ -183,6 +194,7 @@ describe.skipIf(skip)(`the report in Chromium (${CHROMIUM})`, () => {
       const { page, problems } = await open(out);
       const drawn = await plots(page);
       expect(drawn.map((p) => `${p.id}:${p.traces}`)).toEqual(expected.map((c) => `${c.id}:${c.data.length}`));
+      expect(drawn.map((p) => p.drawnTypes)).toEqual(drawn.map((p) => p.types));
       expect(problems).toEqual([]);
       times.push(await page.evaluate(() => window.reportFirstViewMs));
       allTimes.push(await page.evaluate(() => window.reportRenderedMs));

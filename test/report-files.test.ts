@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import { projectRoot } from '../core/paths.js';
+import { projectRoot, resultsDir } from '../core/paths.js';
 import { findResultsFiles, loadResults } from '../harness/report/load.js';
-import { writeReport } from '../harness/report/write.js';
-import { NASTY_REASON, standardFixtures, writeFixtures } from './report-fixtures.js';
+import { defaultPlotlyBundle, writeReport } from '../harness/report/write.js';
+import { NASTY_REASON, REPORT_SIZE_LIMIT, standardFixtures, writeFixtures } from './report-fixtures.js';
 import { tempDir, validScenarioJson, writeScenarioFile } from './helpers.js';
 
 /** A folder with the three good fixture files and one bad file of each kind. */
@@ -80,6 +80,23 @@ describe('writeReport', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import|url\(http/);
     expect(html).toContain('data-scenario="alpha"');
     expect(html).toContain('5 files skipped:');
+  });
+
+  it('inlines the minified cartesian plotly.js build, which keeps the page of the committed results/ under 3 MB', () => {
+    const dir = tempDir('poolbench-report-size-');
+    const report = writeReport([resultsDir], join(dir, 'report.html'), { warn: () => {} });
+    const html = readFileSync(report.file, 'utf8');
+    expect(html).toContain('plotly.js (cartesian - minified)');
+    expect(report.charts).toBeGreaterThan(0);
+    expect(report.bytes).toBeLessThan(REPORT_SIZE_LIMIT);
+  });
+
+  it('names the missing package when the plotly.js build to inline is not installed', () => {
+    const { dir } = mixedFolder();
+    const plotly = { ...defaultPlotlyBundle, packageName: 'plotly.js-not-installed' };
+    expect(() => writeReport([dir], join(dir, 'r.html'), { warn: () => {}, plotly })).toThrow(
+      /^plotly\.js-not-installed is not installed; run "pnpm install --frozen-lockfile" first$/,
+    );
   });
 
   it('escapes text from results files', () => {

@@ -84,6 +84,9 @@ export function fixtureResults(o: FixtureOptions): ResultsFile {
   };
 }
 
+/** The bound on the page of the committed results/ (issue 13): 10.9 MB with the full plotly.js, about 2.3 MB with the cartesian build. */
+export const REPORT_SIZE_LIMIT = 3_000_000;
+
 export const NASTY_REASON = 'setup failed: <img src=x onerror=alert(1)> & "quoted"';
 
 /**

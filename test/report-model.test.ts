@@ -124,7 +124,7 @@ describe('report model: several machines', () => {
   const other = (id: string, createdAt: string, env: object) =>
     fixtureResults({ id, createdAt, sha: 'ccccccc', env, implementations: [completed('fast', [5000, 5100, 5200]), completed('slow', [9000, 9100, 9200])] });
 
-  it('groups files by CPU model, cores and OS, and never mixes their history or tables', () => {
+  it('groups files by hardware (CPU model, cores, memory, Node major), and never mixes their history or tables', () => {
     const files = [
       ...standardFixtures(),
       other('alpha', '2026-02-01T00:00:00.000Z', { cpuModel: 'Other CPU' }),
@@ -132,17 +132,23 @@ describe('report model: several machines', () => {
     ];
     const model = buildReportModel(asLoaded(files));
     expect(model.machines.map((m) => m.label)).toEqual([
-      'Other CPU, 4 cores, 16 GiB, Linux 6.1 x64',
-      'Fixture CPU, 64 cores, 16 GiB, Linux 6.1 x64',
-      'Fixture CPU, 4 cores, 16 GiB, Linux 6.1 x64',
+      'Other CPU, 4 cores, 16 GiB, Node 20, x64',
+      'Fixture CPU, 64 cores, 16 GiB, Node 20, x64',
+      'Fixture CPU, 4 cores, 16 GiB, Node 20, x64',
     ]);
     const [otherCpu, manyCores, original] = model.machines;
     expect(otherCpu!.sections.map((s) => s.history.length)).toEqual([1]);
     expect(otherCpu!.sections[0]!.charts.map((c) => c.kind)).not.toContain('history');
     expect(manyCores!.sections[0]!.facts.find((f) => f.label === 'measured')?.value).toContain('commit ccccccc+dirty');
     // The original machine's newest alpha is still its own, unaffected by the newer files from the other machines.
-    expect(original!.sections.find((s) => s.scenarioId === 'alpha')!.rows[0]!.cells[2]).toBe('1.15 [1.10–1.25]');
+    expect(original!.sections.find((s) => s.scenarioId === 'alpha')!.rows[0]!.cells[3]).toBe('1.15 [1.10–1.25]');
     expect(original!.sections.find((s) => s.scenarioId === 'alpha')!.history).toHaveLength(2);
+  });
+
+  it('keeps one machine when only the kernel build differs', () => {
+    const model = buildReportModel(asLoaded([...standardFixtures(), other('alpha', '2026-02-01T00:00:00.000Z', { os: 'Linux 6.1.0-99-cloud-amd64' })]));
+    expect(model.machines).toHaveLength(1);
+    expect(model.machines[0]!.sections.find((s) => s.scenarioId === 'alpha')!.history).toHaveLength(3);
   });
 
   it('puts one colour per name across machines', () => {

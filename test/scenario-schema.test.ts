@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { listScenarioIds, loadScenario, loadScenarioFile } from '../scenarios/load.js';
 import { validateScenario } from '../scenarios/schema.js';
+import { workloadKinds } from '../scenarios/workloads/index.js';
+import type { FieldSpec } from '../scenarios/workloads/kind.js';
 import { tempDir, validScenarioJson, writeScenarioFile } from './helpers.js';
 
 function invalid(overrides: Record<string, unknown>): () => unknown {
@@ -132,5 +134,32 @@ describe('scenario validation names the field, the value and what is allowed', (
   it('requires the id to match the file name', () => {
     const file = writeScenarioFile(tempDir(), validScenarioJson({ id: 'other' }));
     expect(() => loadScenarioFile(file)).toThrow(/id is "other"; allowed: "tiny" \(the file's name\)/);
+  });
+});
+
+describe('workload fields come from each kind\'s declaration', () => {
+  /** The smallest value a field's rule accepts. */
+  const lowest = (spec: FieldSpec): number | boolean => (spec.type === 'integer' ? spec.min : spec.type === 'boolean' ? true : 1);
+  const example = (kind: (typeof workloadKinds)[number]) => ({
+    kind: kind.kind,
+    ...Object.fromEntries(Object.entries(kind.fields as Record<string, FieldSpec>).map(([name, spec]) => [name, lowest(spec)])),
+  });
+
+  it.each(workloadKinds.map((k) => [k.kind, k] as const))('%s reads back exactly its declared fields', (_name, kind) => {
+    const workload = example(kind);
+    expect(validateScenario(validScenarioJson({ workload }), 'tiny.json').scenario.workload).toEqual(workload);
+    expect(invalid({ workload: { ...workload, extra: 1 } })).toThrow(
+      `tiny.json: workload.extra is not a known field; allowed fields: ${['kind', ...Object.keys(kind.fields)].join(', ')}`,
+    );
+    for (const field of Object.keys(kind.fields)) {
+      const { [field]: _dropped, ...missing } = workload as Record<string, unknown>;
+      expect(invalid({ workload: missing })).toThrow(`tiny.json: workload.${field} is missing; allowed: `);
+    }
+  });
+
+  it('rejects an integer field below its declared minimum, naming the range', () => {
+    expect(invalid({ workload: { kind: 'payload', bytes: 3, transfer: false } })).toThrow(
+      'tiny.json: workload.bytes is 3; allowed: an integer from 4 to 268435456',
+    );
   });
 });

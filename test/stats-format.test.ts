@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { appliedProblems } from '../harness/run/checks.js';
-import { buildRows, renderMarkdown, renderTable } from '../harness/output/format.js';
+import { buildRows, HEADER, renderMarkdown, renderTable } from '../harness/output/format.js';
+import { completed, fixtureResults, skipped } from './report-fixtures.js';
 import { median, summarize } from '../harness/stats/stats.js';
 import { sleepIdeal } from '../harness/run/ideal.js';
 import { tinyScenario } from './helpers.js';
-import { type ResultsFile } from '../harness/results/schema.js';
+import { type ImplementationResult, type ResultsFile } from '../harness/results/schema.js';
 
 describe('stats', () => {
   it('median of odd and even counts', () => {
@@ -45,50 +46,66 @@ describe('appliedProblems', () => {
 });
 
 function fakeResults(): ResultsFile {
-  const scenario = tinyScenario({ tasks: 1000, concurrency: 10, workload: { kind: 'sleep', ms: 10 } });
-  const summary = (ms: number[]) => ({ n: ms.length, median: ms[1]!, min: ms[0]!, max: ms[2]!, mean: ms[1]!, sd: 1 });
-  const completed = (name: string, ms: number[], concurrency: number | 'unbounded' = 10) => ({
-    name, version: '1.0.0', kind: 'in-thread' as const, state: 'completed' as const,
-    applied: { concurrency, threads: 0, options: {} },
-    runs: [],
-    summary: { wallMs: summary(ms), heapPeakBytes: summary([1, 2, 3].map((x) => x * 1048576)), maxRssBytes: summary([50, 60, 70].map((x) => x * 1048576)), cpuCores: summary([0.5, 0.6, 0.7]) },
-  });
-  return {
-    schemaVersion: 1, createdAt: '2026-01-01T00:00:00.000Z', scenario, runsPerImplementation: 3,
-    ideal: sleepIdeal(scenario),
-    env: { node: 'v20', v8: '11', os: 'Linux', arch: 'x64', cpuModel: 'Test CPU', cores: 2, availableParallelism: 2, totalMemoryBytes: 1, gitSha: 'abcdef0123', gitDirty: false, libraries: {}, childHeapLimitMB: 8192, ci: false },
+  // Six runs a row: enough for a 95 % interval on each median ([min, max] at 96.9 %) and on each ratio.
+  const base = fixtureResults({
+    id: 'tiny', createdAt: '2026-01-01T00:00:00.000Z', concurrency: 10,
     implementations: [
-      completed('slow', [1900, 2000, 2100]),
-      completed('fast', [1150, 1200, 1300]),
-      completed('nopool', [400, 500, 600], 'unbounded'),
-      { name: 'lib', version: '2.0.0', kind: 'worker-threads', state: 'skipped', reason: 'cannot express it' },
+      completed('slow', [1900, 1950, 2000, 2000, 2050, 2100]),
+      completed('fast', [1150, 1180, 1200, 1200, 1220, 1300]),
+      completed('close', [1160, 1190, 1210, 1230, 1250, 1310]),
+      unbounded(completed('nopool', [400, 450, 500, 500, 550, 600])),
+      skipped('lib', 'cannot express it'),
     ],
-  };
+  });
+  return base;
+}
+
+function unbounded(impl: ImplementationResult): ImplementationResult {
+  return impl.state === 'completed' ? { ...impl, kind: 'reference', applied: { ...impl.applied, concurrency: 'unbounded' } } : impl;
 }
 
 describe('comparison table', () => {
-  it('sorts by median, shows × ideal and × fastest against the fastest row that honours the limit', () => {
+  it('ranks with ties, and gives × ideal and × fastest with their 95 % intervals', () => {
     const rows = buildRows(fakeResults());
-    expect(rows.map((r) => r.cells[0])).toEqual(['nopool@1.0.0', 'fast@1.0.0', 'slow@1.0.0', 'lib@2.0.0']);
-    const fast = rows[1]!.cells;
-    expect(fast.slice(2, 5)).toEqual(['1.20 [1.15–1.30]', '1.20×', '1.00×']);
-    expect(rows[2]!.cells.slice(3, 5)).toEqual(['2.00×', '1.67×']);
-    expect(rows[0]!.cells[4]).toBe('0.42×');
+    expect(rows.map((r) => r.name)).toEqual(['nopool', 'fast', 'close', 'slow', 'lib']);
+    const cell = (name: string, column: string) => rows.find((r) => r.name === name)!.cells[HEADER.indexOf(column)];
+    // fast and close overlap: they share ranks 1–2; slow is really slower than both.
+    expect(['fast', 'close', 'slow', 'nopool'].map((n) => cell(n, 'rank'))).toEqual(['1–2', '1–2', '3', '—']);
+    expect(cell('fast', '× ideal [95 % CI]')).toBe('1.20 [1.15–1.30]');
+    expect(cell('slow', '× ideal [95 % CI]')).toBe('2.00 [1.90–2.10]');
+    expect(cell('fast', '× fastest [95 % CI]')).toBe('1.00');
+    expect(cell('slow', '× fastest [95 % CI]')).toMatch(/^1\.6\d \[1\.\d\d–1\.\d\d\]$/);
+    // The no-pool reference ignores the limit: it gets no rank and no "× fastest".
+    expect(cell('nopool', '× fastest [95 % CI]')).toBe('—');
+    expect(cell('fast', 'runs')).toBe('6');
+  });
+
+  it('prints a verdict only where the interval excludes 1, and names the rows tied with the fastest', () => {
+    const text = renderTable(fakeResults());
+    expect(text).toMatch(/^fast ran 1\.6\d× \[1\.\d\d, 1\.\d\d\] faster than slow$/m);
+    expect(text).toContain('tied with fast (95 % intervals include 1): close');
+    expect(text).not.toMatch(/fast ran .* faster than close/);
+  });
+
+  it('says [?] where the runs are too few for any bound', () => {
+    const two = fixtureResults({ id: 'tiny', createdAt: '2026-01-01T00:00:00.000Z', implementations: [completed('a', [1000, 1100]), completed('b', [3000, 3100])] });
+    const rows = buildRows(two);
+    expect(rows[1]!.cells[HEADER.indexOf('× fastest [95 % CI]')]).toBe('2.91 [?]');
+    expect(rows.map((r) => r.cells[0])).toEqual(['1–2', '1–2']);
   });
 
   it('compares a scaled-down row per task, against its own ideal, and never lets it set the bar', () => {
     const results = fakeResults();
-    const slow = results.implementations[0]!;
-    // 100 of 1000 tasks in 0.4 s: 4 ms a task against fast's 1.2 ms, though its time alone is the shortest.
-    const scaled = { ...slow, name: 'remote', summary: { ...(slow as { summary: object }).summary, wallMs: { n: 3, median: 400, min: 390, max: 410, mean: 400, sd: 1 } },
-      scaled: { tasks: 100, fromTasks: 1000, reason: 'scaled from 1000 to 100 for the test', ideal: { ms: 100, basis: 'test' } } };
-    const rows = buildRows({ ...results, implementations: [...results.implementations, scaled as typeof slow] });
-    const remote = rows.find((r) => r.name === 'remote')!;
-    expect(remote.cells.slice(3, 5)).toEqual(['4.00×', '3.33× per task']);
-    expect(remote.cells[8]).toBe('250');
-    expect(rows.find((r) => r.name === 'fast')!.cells[4]).toBe('1.00×');
+    // 100 of 1000 tasks in about 0.4 s: 4 ms a task against fast's 1.2 ms, though its time alone is the shortest.
+    const remote = { ...completed('remote', [390, 395, 400, 400, 405, 410]), scaled: { tasks: 100, fromTasks: 1000, reason: 'scaled from 1000 to 100 for the test', ideal: { ms: 100, basis: 'test' } } };
+    const rows = buildRows({ ...results, implementations: [...results.implementations, remote] });
+    const cell = (name: string, column: string) => rows.find((r) => r.name === name)!.cells[HEADER.indexOf(column)];
+    expect(cell('remote', '× ideal [95 % CI]')).toBe('4.00 [3.90–4.10]');
+    expect(cell('remote', '× fastest [95 % CI]')).toMatch(/^3\.33 \[3\.\d\d–3\.\d\d\] per task$/);
+    expect(cell('remote', 'tasks/s')).toBe('250');
+    expect(cell('fast', '× fastest [95 % CI]')).toBe('1.00');
     expect(rows.map((r) => r.name).indexOf('remote')).toBeGreaterThan(rows.map((r) => r.name).indexOf('slow'));
-    expect(remote.note).toContain('remote: scaled from 1000 to 100 for the test');
+    expect(rows.find((r) => r.name === 'remote')!.note).toContain('remote: scaled from 1000 to 100 for the test');
   });
 
   it('gives skipped rows their reason and marks the no-pool reference', () => {
@@ -100,7 +117,7 @@ describe('comparison table', () => {
 
   it('renders the same rows as a Markdown table', () => {
     const md = renderMarkdown(fakeResults());
-    expect(md).toContain('| fast@1.0.0 | in-thread | 1.20 [1.15–1.30] | 1.20× | 1.00× | 2.0 | 60.0 | 0.60 | 833 | — | — | — |');
-    expect(md.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(2 + 4);
+    expect(md).toContain('| 1–2 | fast@1.0.0 | in-thread | 1.20 [1.15–1.30] | 1.20 [1.15–1.30] | 1.00 | — |');
+    expect(md.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(2 + 5);
   });
 });

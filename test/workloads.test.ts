@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { registry } from '../impls/registry.js';
+import { implementationNames, registry } from '../impls/registry.js';
+import { canRun } from '../impls/capabilities.js';
 import type { AdapterSession, PoolAdapter } from '../impls/types.js';
-import { createPayload, createProbe, createTask, decodeResult, ID_SPACE, InjectedTaskError } from '../scenarios/workloads/task.js';
+import { createPayload, createProbe, createTask, decodeResult, ID_SPACE, InjectedTaskError, type PayloadMessage } from '../scenarios/workloads/task.js';
+import { taskInputs, workloadKind, workloadKinds } from '../scenarios/workloads/index.js';
+import { cpu } from '../scenarios/workloads/cpu.js';
+import { mixed } from '../scenarios/workloads/mixed.js';
+import type { Calibrate } from '../scenarios/workloads/kind.js';
 import { sleepIdeal } from '../harness/run/ideal.js';
+import { workloadPeriods } from '../harness/measure/latency.js';
 import { produce } from '../harness/measure/producer.js';
 import { tallyProblems } from '../harness/run/checks.js';
 import { compiledFile } from '../core/paths.js';
@@ -36,8 +42,59 @@ describe('payload workload', () => {
   });
 
   it('answers with another id when the buffer is short or belongs to another task', async () => {
-    expect(decodeResult(await task({ id: 7, data: new ArrayBuffer(8) })).id).not.toBe(7);
-    expect(decodeResult(await task({ id: 7, data: createPayload(8, 64).data })).id).not.toBe(7);
+    const short: PayloadMessage = { id: 7, data: new ArrayBuffer(8) };
+    const another: PayloadMessage = { id: 7, data: createPayload(8, 64).data };
+    expect(decodeResult(await task(short)).id).not.toBe(7);
+    expect(decodeResult(await task(another)).id).not.toBe(7);
+  });
+
+  it("builds each task's message once, with a transfer list only when the buffer is to move", () => {
+    const moved = taskInputs({ kind: 'payload', bytes: 64, transfer: true })!(5);
+    const message = moved.input as { id: number; data: ArrayBuffer };
+    expect(message.id).toBe(5);
+    expect(new Uint32Array(message.data, 0, 1)[0]).toBe(5);
+    expect(moved.transferList).toEqual([message.data]);
+    expect(taskInputs({ kind: 'payload', bytes: 64, transfer: false })!(5).transferList).toBeUndefined();
+    expect(taskInputs({ kind: 'sleep', ms: 1 })).toBeUndefined();
+  });
+});
+
+describe('workload declarations', () => {
+  it('lists every kind once, each findable by its name', () => {
+    const names = workloadKinds.map((k) => k.kind);
+    expect(new Set(names).size).toBe(names.length);
+    for (const kind of workloadKinds) expect(workloadKind({ kind: kind.kind })).toBe(kind);
+    expect(() => workloadKind({ kind: 'io' })).toThrow('unknown workload kind "io"; known: sleep, cpu, noop, flaky, mixed, payload');
+  });
+
+  it('gives latency sampling the periods a workload repeats with', () => {
+    expect(workloadPeriods({ kind: 'flaky', ms: 1, failEvery: 20, failAttempts: 1 })).toEqual([20]);
+    expect(workloadPeriods({ kind: 'mixed', ms: 1, iterations: 5, cpuEvery: 4 })).toEqual([4]);
+    expect(workloadPeriods({ kind: 'sleep', ms: 1 })).toEqual([]);
+  });
+
+  it('computes calibrated ideals from the calibration the harness passes in', async () => {
+    let calls = 0;
+    const fake: Calibrate = async (once) => {
+      once();
+      calls++;
+      return { perTaskMs: 0.5, samples: 7, method: 'fake p50' };
+    };
+    const shape = { tasks: 1000, concurrency: 10, threads: 2 };
+    expect(await cpu.calibratedIdeal!({ kind: 'cpu', iterations: 10 }, shape, fake)).toEqual({
+      ms: 250, basis: '1000 × 0.500 ms (fake p50 of one task, 7 samples) / 2 threads',
+    });
+    // 250 CPU tasks over 2 threads (62.5 ms) against 75 waves of 1 ms for the 750 sleeping ones: the later bound wins.
+    expect(await mixed.calibratedIdeal!({ kind: 'mixed', ms: 1, iterations: 10, cpuEvery: 4 }, shape, fake)).toEqual({
+      ms: 75, basis: 'max(ceil(750 / 10) × 1 ms, 250 × 0.500 ms (fake p50, 7 samples) / 2 threads)',
+    });
+    expect(calls).toBe(2);
+  });
+
+  it('marks the flaky first-attempts bound in its basis', () => {
+    expect(sleepIdeal(tinyScenario({ tasks: 100, concurrency: 10, workload: { kind: 'flaky', ms: 5, failEvery: 20, failAttempts: 1 } }))).toEqual({
+      ms: 50, basis: 'ceil(100 / 10) × 5 ms, first attempts only',
+    });
   });
 });
 
@@ -165,8 +222,11 @@ describe('dynamic threads', () => {
       producer: { style: 'bursts', size: 20, everyMs: 300 },
       dynamicThreads: { min: 1, idleTimeoutMs: 10 },
     });
-    const results = await runBench({ scenario, runs: 1, contenders: [{ adapter: registry['home-threads'] }, { adapter: registry.piscina }, { adapter: registry.tinypool }, { adapter: registry.poolifier }, { adapter: registry['raw-workers'] }] });
-    for (const name of ['home-threads', 'piscina', 'tinypool', 'poolifier']) {
+    const threadPools = implementationNames.filter((n) => registry[n].capabilities.runsOn === 'worker-threads');
+    const shrinking = threadPools.filter((n) => registry[n].capabilities.dynamicThreads === true);
+    const results = await runBench({ scenario, runs: 1, contenders: threadPools.map((n) => ({ adapter: registry[n] })) });
+    expect(shrinking).toEqual(expect.arrayContaining(['home-threads', 'piscina']));
+    for (const name of shrinking) {
       const impl = results.implementations.find((i) => i.name === name)!;
       const run = impl.state === 'skipped' ? undefined : impl.runs[0];
       if (run?.state !== 'measured') throw new Error(`${name} not measured: ${JSON.stringify(impl).slice(0, 300)}`);
@@ -179,7 +239,9 @@ describe('dynamic threads', () => {
       expect(threads.min, name).toBe(1);
       expect(threads.drops, name).toBeGreaterThanOrEqual(1);
     }
-    expect(results.implementations.find((i) => i.name === 'raw-workers')).toMatchObject({ state: 'skipped', reason: expect.stringMatching(/fixed number of threads/) });
+    for (const name of threadPools.filter((n) => !shrinking.includes(n))) {
+      expect(results.implementations.find((i) => i.name === name), name).toMatchObject({ state: 'skipped', reason: registry[name].capabilities.dynamicThreads });
+    }
   });
 });
 
@@ -187,15 +249,22 @@ describe('payload across threads', () => {
   for (const transfer of [false, true]) {
     it(`reaches the workers intact when ${transfer ? 'transferred' : 'copied'}`, async () => {
       const scenario = tinyScenario({ tasks: 60, concurrency: 4, threads: 2, workload: { kind: 'payload', bytes: 4096, transfer } });
-      const names = ['home-threads', 'piscina', 'tinypool', 'raw-workers', 'p-limit'] as const;
+      // Every in-process implementation: those whose declarations allow it must carry the payload intact, the rest
+      // skip with the reason canRun gives (no child is started for them).
+      const plan = { scenario, threads: 2 };
+      const names = implementationNames.filter((n) => registry[n].kind !== 'distributed');
       const results = await runBench({ scenario, runs: 1, contenders: names.map((n) => ({ adapter: registry[n] })) });
+      const carried = results.implementations.filter((i) => i.state !== 'skipped').map((i) => i.name);
+      expect(carried).toEqual(expect.arrayContaining(['home-threads', 'piscina', 'tinypool', 'raw-workers']));
       for (const impl of results.implementations) {
-        if (impl.name === 'p-limit') {
-          expect(impl).toMatchObject({ state: 'skipped', reason: expect.stringMatching(/no thread boundary/) });
+        const verdict = canRun(registry[impl.name as (typeof names)[number]], plan);
+        if (verdict !== true) {
+          expect(impl, impl.name).toMatchObject({ state: 'skipped', reason: verdict.reason });
           continue;
         }
         expect(impl.state, `${impl.name}: ${'reason' in impl ? impl.reason : ''}`).toBe('completed');
       }
+      expect(results.implementations.find((i) => i.name === 'p-limit')).toMatchObject({ reason: expect.stringMatching(/no thread boundary/) });
     });
   }
 });

@@ -7,13 +7,11 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { Scenario } from '../../scenarios/schema.js';
 import { registry, isImplementationName } from '../../impls/registry.js';
-import { runChild } from '../run/child.js';
-import { captureEnvironment } from '../results/environment.js';
 import { errors } from '../../core/errors.js';
 import { projectRoot } from '../../core/paths.js';
-import { DEFAULT_CHILD_HEAP_LIMIT_MB, assemble, resolveThreads, rotatedOrder, toRecord } from '../run/runner.js';
-import { RESULTS_SCHEMA_VERSION, type ResultsFile, type RunRecord } from '../results/schema.js';
-import { SAMPLING } from '../measure/measure.js';
+import { runBench, type Contender } from '../run/runner.js';
+import type { ResultsFile } from '../results/schema.js';
+import { analyze } from '../stats/analysis.js';
 
 /** Where a checkout's measured-child entry lives, newest layout first. */
 const CHILD_ENTRIES = [
@@ -50,52 +48,42 @@ export async function runAb(options: AbOptions): Promise<{ baseline: ResultsFile
     git(['worktree', 'add', '--detach', dir, sha]);
     log('baseline: installing and building');
     execFileSync('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync('pnpm', ['exec', 'tsc', '-p', 'tsconfig.json'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    // The checkout's own build script: the layout (and what must be built first) differs between commits.
+    execFileSync('pnpm', ['run', '--silent', 'build'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
     // The child entry moved with the layering change; older baselines keep theirs under scripts/.
     const entries = CHILD_ENTRIES.map((segments) => join(dir, 'dist', ...segments));
     const baselineScript = entries.find((file) => existsSync(file));
     if (!baselineScript) throw new Error(`the baseline ${options.ref} has none of ${entries.join(', ')}: it predates A/B support`);
 
-    const { scenario, runs } = options;
-    const threads = resolveThreads(scenario);
-    const plan = { scenario, threads };
-    const sides = { baseline: new Map<string, RunRecord[]>(), candidate: new Map<string, RunRecord[]>() };
-    for (const name of options.implementations) {
-      sides.baseline.set(name, []);
-      sides.candidate.set(name, []);
-    }
-    for (let run = 0; run < runs; run++) {
-      for (const name of rotatedOrder(options.implementations, run)) {
-        const order = run % 2 === 0 ? (['baseline', 'candidate'] as const) : (['candidate', 'baseline'] as const);
-        for (const side of order) {
-          const script = side === 'baseline' ? baselineScript : undefined;
-          const { reply, elapsedMs } = await runChild(
-            { scenario, implementation: name, threads },
-            scenario.timeLimitSeconds,
-            DEFAULT_CHILD_HEAP_LIMIT_MB,
-            undefined,
-            script,
-          );
-          const record = toRecord(reply, elapsedMs, plan, run);
-          sides[side].get(name)!.push(record);
-          log(`run ${run + 1}/${runs} ${name} ${side}: ${record.state === 'measured' ? `${(record.sample.wallMs / 1000).toFixed(3)} s` : record.reason}`);
-        }
-      }
-    }
-    const env = captureEnvironment([], DEFAULT_CHILD_HEAP_LIMIT_MB);
-    const file = (side: 'baseline' | 'candidate'): ResultsFile => ({
-      schemaVersion: RESULTS_SCHEMA_VERSION,
-      createdAt: new Date().toISOString(),
-      scenario,
-      runsPerImplementation: runs,
-      ideal: null,
-      env: side === 'baseline' ? { ...env, gitSha: sha, gitDirty: false } : env,
-      implementations: options.implementations.map((name) =>
-        assemble({ adapter: registry[name as keyof typeof registry] }, sides[side].get(name)!),
-      ),
-      sampling: SAMPLING,
+    // Both sides go through the runner's own loop: one contender per side and implementation, its order rotated
+    // each run, so baseline and candidate alternate (B A, A B, …) and machine drift hits both alike.
+    const contenders: Contender[] = options.implementations.flatMap((name) => {
+      const adapter = registry[name as keyof typeof registry];
+      return [
+        { adapter, key: `${name} (baseline)`, childScript: baselineScript },
+        { adapter, key: `${name} (candidate)` },
+      ];
     });
-    return { baseline: file('baseline'), candidate: file('candidate') };
+    const both = await runBench({
+      scenario: options.scenario,
+      contenders,
+      runs: options.runs,
+      onProgress: (event) => {
+        if (event.type === 'end') log(`run ${event.run}/${event.runs} ${event.name}: ${event.ok ? event.detail : `FAILED: ${event.detail}`}`);
+        if (event.type === 'skipped') log(`${event.name}: skipped: ${event.reason}`);
+      },
+    });
+    // The runner lists results in contender order: baseline and candidate of each implementation, in turn.
+    const side = (parity: 0 | 1): ResultsFile => {
+      const { analysis: _combined, ...rest } = both;
+      const file: ResultsFile = {
+        ...rest,
+        env: parity === 0 ? { ...both.env, gitSha: sha, gitDirty: false } : both.env,
+        implementations: both.implementations.filter((_, i) => i % 2 === parity),
+      };
+      return { ...file, analysis: analyze(file) };
+    };
+    return { baseline: side(0), candidate: side(1) };
   } finally {
     try {
       git(['worktree', 'remove', '--force', dir]);

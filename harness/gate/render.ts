@@ -1,5 +1,6 @@
 // The gate's verdict table, for a terminal and as Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY.
 import type { GateMetric, GateRow } from './compare.js';
+import { markdownTable, textTable, type Table } from '../output/table.js';
 
 const METRIC_LABEL: Record<GateMetric, string> = { wallMs: 'wall time', heapPeakBytes: 'peak heap' };
 const HEADER = ['implementation', 'metric', 'baseline median', 'candidate median', 'change', 'p', 'n', 'verdict', 'why'];
@@ -29,11 +30,13 @@ export function summaryLine(rows: readonly GateRow[]): string {
   return `${regressed ? `REGRESSED: ${regressed}` : 'no regression'}; improved ${count('improved')}, no change ${count('no change')}, inconclusive ${count('inconclusive')}`;
 }
 
+/** Every column left-aligned: the changes and counts carry their own signs and units. */
+function verdictTable(rows: readonly GateRow[]): Table {
+  return { header: HEADER, rows: rows.map(cells), leftColumns: HEADER.length, rule: true };
+}
+
 export function renderGateTable(rows: readonly GateRow[], title: string): string {
-  const body = rows.map(cells);
-  const widths = HEADER.map((h, c) => Math.max(h.length, ...body.map((r) => r[c]!.length)));
-  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
-  return [title, '', line(HEADER), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line), '', summaryLine(rows)].join('\n');
+  return [title, '', textTable(verdictTable(rows)), '', summaryLine(rows)].join('\n');
 }
 
 export function renderGateMarkdown(rows: readonly GateRow[], title: string): string {
@@ -42,8 +45,6 @@ export function renderGateMarkdown(rows: readonly GateRow[], title: string): str
     '',
     `**${summaryLine(rows)}**`,
     '',
-    `| ${HEADER.join(' | ')} |`,
-    `|${HEADER.map(() => ' --- ').join('|')}|`,
-    ...rows.map((r) => `| ${cells(r).map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
+    markdownTable(verdictTable(rows)),
   ].join('\n');
 }

@@ -2,6 +2,7 @@
 // (start → completion seen by the producer) and total (submit → completion).
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { TaskProbe, Workload } from '../../scenarios/workloads/task.js';
+import { workloadKind } from '../../scenarios/workloads/index.js';
 import type { Percentiles, LatencySummary } from '../results/schema.js';
 
 /** Aim for about this many recorded tasks per run: enough for a p99.9 from ~30 tasks above it. */
@@ -28,9 +29,7 @@ export function sampleEveryFor(tasks: number, periods: readonly number[] = []): 
 
 /** The periods a workload repeats with, which the sampling step must not divide. */
 export function workloadPeriods(workload: Workload): number[] {
-  if (workload.kind === 'flaky') return [workload.failEvery];
-  if (workload.kind === 'mixed') return [workload.cpuEvery];
-  return [];
+  return workloadKind(workload).periods?.(workload) ?? [];
 }
 
 /** Records ms as integer ns: perf_hooks histograms take integers ≥ 1. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { PoolAdapter, RunPlan, Applied, AdapterSession, ExternalMemory } from '../../impls/types.js';
 import { createProbe } from '../../scenarios/workloads/task.js';
+import { taskInputs, workloadKind } from '../../scenarios/workloads/index.js';
 import { LatencyRecorder, sampleEveryFor, workloadPeriods } from './latency.js';
 import { produce, type ProduceExtras, type Progress } from './producer.js';
 import type { ChildProgress } from '../run/protocol.js';
@@ -148,7 +149,9 @@ function externalSampler(session: AdapterSession): { stop(): Promise<ExternalMem
 export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, options: MeasureOptions = {}): Promise<MeasuredRun> {
   const { scenario } = basePlan;
   const recordLatency = options.latency ?? true;
-  const countAttempts = scenario.workload.kind === 'flaky';
+  const countAttempts = workloadKind(scenario.workload).countsAttempts === true;
+  // Tasks that carry data get their messages from the producer, built by the workload's declaration.
+  const input = taskInputs(scenario.workload);
   const probe =
     recordLatency || countAttempts
       ? createProbe(Math.max(scenario.tasks, scenario.warmup.tasks), recordLatency ? sampleEveryFor(scenario.tasks, workloadPeriods(scenario.workload)) : 2 ** 31, countAttempts)
@@ -157,6 +160,7 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
   const extras: ProduceExtras = {
     ...(probe && recordLatency ? { latency: new LatencyRecorder(probe) } : {}),
     ...(probe && countAttempts ? { attempts: new Int32Array(probe.attempts) } : {}),
+    ...(input ? { input } : {}),
   };
   const setupStart = performance.now();
   const session = await phase('setup', () => adapter.setup(plan));

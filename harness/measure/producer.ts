@@ -1,6 +1,6 @@
 // The one producer that drives every implementation, and the ledger that checks each task completed exactly once.
 import type { Producer } from '../../scenarios/schema.js';
-import { ID_SPACE } from '../../scenarios/workloads/task.js';
+import { ID_SPACE, type TaskMessage } from '../../scenarios/workloads/task.js';
 import type { AdapterSession } from '../../impls/types.js';
 import type { LatencyRecorder } from './latency.js';
 import type { Tally } from '../results/schema.js';
@@ -11,6 +11,8 @@ export interface ProduceExtras {
   latency?: LatencyRecorder;
   /** Attempts per id, written by the flaky workload's tasks in whatever thread they run. */
   attempts?: Int32Array;
+  /** Each task's message, for workloads that carry data per task; absent, a task's input is its id. */
+  input?: (id: number) => TaskMessage;
 }
 
 const UNSETTLED = 0;
@@ -32,7 +34,7 @@ export interface Progress {
  * Resolves once every id has settled (or as many completion calls as tasks arrived).
  */
 export function produce(session: AdapterSession, tasks: number, producer: Producer, extras: ProduceExtras = {}): Promise<Tally> {
-  const { progress, latency, attempts } = extras;
+  const { progress, latency, attempts, input } = extras;
   const state = new Uint8Array(tasks);
   const limit = producer.style === 'window' ? producer.outstanding : tasks;
   // Ids below `released` may be submitted; bursts raise it on a timer, the other styles release everything.
@@ -71,7 +73,11 @@ export function produce(session: AdapterSession, tasks: number, producer: Produc
         const id = nextId++;
         if (latency !== undefined && id % every === 0) latency.submitted(id);
         try {
-          session.submit(id, done);
+          if (input === undefined) session.submit(id, done);
+          else {
+            const message = input(id);
+            session.submit(id, done, message.input, message.transferList);
+          }
         } catch (error) {
           done(id, error);
         }

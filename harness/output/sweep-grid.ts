@@ -2,6 +2,7 @@
 // ideal per point, and a one-line growth reading per implementation.
 import { pointLabel } from '../../scenarios/schema.js';
 import { type ImplementationResult, type ResultsFile } from '../results/schema.js';
+import { textTable } from './table.js';
 
 const MB = 1024 * 1024;
 
@@ -48,11 +49,6 @@ export function buildSweepGrid(files: readonly ResultsFile[], hide: readonly str
     ideals: files.map((f) => f.ideal?.ms ?? null),
     rows: names.map((name) => ({ name, cells: files.map((f) => cellOf(f.implementations.find((i) => i.name === name), f.ideal?.ms ?? null, f.scenario.tasks)) })),
   };
-}
-
-function pad(cells: string[][]): string {
-  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
-  return cells.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
 }
 
 function timeText(cell: SweepCell | string): string {
@@ -129,8 +125,9 @@ function renderOneGrid(files: readonly ResultsFile[], hide: readonly string[], t
   const grid = { ...all, rows: all.rows.filter((r) => r.cells.some((c) => typeof c !== 'string')) };
   const ideal = ['ideal s', ...grid.ideals.map((ms) => (ms === null ? '—' : (ms / 1000).toFixed(ms < 10_000 ? 2 : 1)))];
   const head = ['implementation', ...grid.points];
-  const time = pad([head, ideal, ...grid.rows.map((r) => [r.name, ...r.cells.map(timeText)])]);
-  const heap = pad([head, ...grid.rows.map((r) => [r.name, ...r.cells.map(heapText)])]);
+  // The implementation names on the left, a number per point to their right.
+  const time = textTable({ header: head, rows: [ideal, ...grid.rows.map((r) => [r.name, ...r.cells.map(timeText)])], leftColumns: 1 });
+  const heap = textTable({ header: head, rows: grid.rows.map((r) => [r.name, ...r.cells.map(heapText)]), leftColumns: 1 });
   const growth = grid.rows.flatMap((r) => {
     const g = growthReading(grid, r.name);
     return g ? [g] : [];

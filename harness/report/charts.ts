@@ -1,5 +1,6 @@
 // Results → Plotly chart specs (plain data, rendered later in the browser). Every builder returns null when its data is
 // absent, so a report never shows an empty placeholder chart.
+// Types only: the page inlines the cartesian build (write.ts), which ships no types; these are the same plotly.js version's.
 import type { Data, Layout } from 'plotly.js-dist';
 import { colorOf, type ColorMap } from './colors.js';
 import { pointLabel } from '../../scenarios/schema.js';

@@ -1,6 +1,9 @@
 // The report model → one self-contained HTML page. plotly.js is inlined and the chart specs travel as JSON, so the
 // page opens from file:// with no network. Every piece of text from a results file is escaped.
 import { FOOTNOTE, HEADER } from '../output/format.js';
+
+const ROW_HEADER = HEADER.indexOf('implementation');
+const NAME_COLUMNS = HEADER.indexOf('kind') + 1;
 import type { ChartSpec } from './charts.js';
 import { allCharts, type CapabilityMatrix, type Fact, type MachineSection, type ReportModel, type ScenarioSection } from './model.js';
 
@@ -147,10 +150,11 @@ function charts(specs: readonly ChartSpec[]): string {
 }
 
 function resultsTable(section: ScenarioSection): string {
-  const head = HEADER.map((h, c) => `<th scope="col"${c >= 2 ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
+  // Rank, implementation and kind are words; the implementation names the row; every later column is a number.
+  const head = HEADER.map((h, c) => `<th scope="col"${c >= NAME_COLUMNS ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
   const body = section.rows
     .map((row) => {
-      const cells = row.cells.map((cell, c) => (c === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td${c >= 2 ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`));
+      const cells = row.cells.map((cell, c) => (c === ROW_HEADER ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td${c >= NAME_COLUMNS ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`));
       return `<tr class="state-${row.state}" data-impl="${escapeHtml(row.name)}" data-state="${row.state}">${cells.join('')}</tr>`;
     })
     .join('\n');

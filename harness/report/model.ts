@@ -5,6 +5,7 @@ import { heapChart, historyChart, latencyChart, memoryChart, rssChart, scalingCh
 import { colorMap } from './colors.js';
 import type { LoadedResults } from './load.js';
 import { pointLabel } from '../../scenarios/schema.js';
+import { describeHardware, hardwareKey } from '../results/environment.js';
 import { type Environment, type ImplementationResult, type ResultsFile } from '../results/schema.js';
 
 /** Scenarios by id; a sweep's points in order of their values, numbers numerically (100 before 1000). */
@@ -88,8 +89,9 @@ export interface ReportModel {
   colors: [string, string][];
 }
 
+/** Results are grouped by hardware (CPU model, cores, memory, Node major); the kernel build is detail, not a machine. */
 export function machineKey(env: Environment): string {
-  return JSON.stringify([env.cpuModel, env.cores, env.os]);
+  return hardwareKey(env);
 }
 
 /** 16 GiB, 23.5 GiB: one decimal only where it says something. */
@@ -98,8 +100,7 @@ function gib(bytes: number): string {
 }
 
 function machineLabel(env: Environment): string {
-  const memory = env.totalMemoryBytes ? `, ${gib(env.totalMemoryBytes)}` : '';
-  return `${env.cpuModel}, ${env.cores} cores${memory}, ${env.os} ${env.arch}`;
+  return `${describeHardware(env)}, ${env.arch}`;
 }
 
 export function shaLabel(env: Environment): string {

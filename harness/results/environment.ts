@@ -47,3 +47,33 @@ export function captureEnvironment(packageNames: readonly string[], childHeapLim
     ci: Boolean(process.env.CI),
   };
 }
+
+/**
+ * What makes two results comparable as the same hardware: CPU model, cores, memory (to the GiB) and the Node major.
+ * The kernel build, V8 patch level and the rest stay recorded as detail; they do not split machines.
+ */
+export interface Hardware {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  nodeMajor: string;
+}
+
+export function hardwareOf(env: Environment): Hardware {
+  return {
+    cpuModel: env.cpuModel,
+    cores: env.cores,
+    memoryGiB: Math.round(env.totalMemoryBytes / 1024 ** 3),
+    nodeMajor: /^v?(\d+)/.exec(env.node)?.[1] ?? env.node,
+  };
+}
+
+export function hardwareKey(env: Environment): string {
+  const h = hardwareOf(env);
+  return JSON.stringify([h.cpuModel, h.cores, h.memoryGiB, h.nodeMajor]);
+}
+
+export function describeHardware(env: Environment): string {
+  const h = hardwareOf(env);
+  return `${h.cpuModel}, ${h.cores} cores, ${h.memoryGiB} GiB, Node ${h.nodeMajor}`;
+}

@@ -33,7 +33,15 @@ interface ImplementationBase {
 }
 
 export type ImplementationResult =
-  | (ImplementationBase & { state: 'completed'; applied: Applied; runs: RunRecord[]; summary: ImplementationSummary; scaled?: ScaledRun; notes?: string[] })
+  | (ImplementationBase & {
+      state: 'completed';
+      applied: Applied;
+      runs: RunRecord[];
+      summary: ImplementationSummary;
+      scaled?: ScaledRun;
+      notes?: string[];
+      instructions?: InstructionCount;
+    })
   | (ImplementationBase & {
       state: 'errored';
       reason: string;
@@ -63,7 +71,56 @@ export interface ResultsFile {
   partial?: { reason: string };
   /** How memory was sampled during each timed run; absent only in files written before it was recorded. */
   sampling?: Sampling;
+  /** Present when rows ran until settled: the target and limits each row's runs were given (runsPerImplementation is then the minimum). */
+  adaptive?: { precision: number; maxRuns: number; rowBudgetSeconds: number };
+  /** Computed from the runs above (harness/stats/analysis.ts) when the file is written; readers may recompute it. */
+  analysis?: Analysis;
 }
+
+/** An estimate with its confidence interval; bounds 0 and Infinity (written as "Infinity": JSON has none) with a null confidence when the runs are too few. */
+export interface IntervalEstimate {
+  estimate: number;
+  low: number;
+  high: number;
+  confidence: number | null;
+}
+
+export interface RowAnalysis {
+  name: string;
+  /** Clean measured runs the figures come from. */
+  runs: number;
+  /** Half the median's interval over the median (0.05 = ±5 %); Infinity when the runs are too few for a bound. */
+  medianHalfWidth: number;
+  /** With adaptive runs: whether the row reached the precision target. Null when runs were not adaptive. */
+  settled: boolean | null;
+  /** Median wall time of the run (for a scaled-down row, of its own smaller run). */
+  wallMs: IntervalEstimate;
+  xIdeal: IntervalEstimate | null;
+  /** This row over the fastest row that honours the limit, per task. Null for rows that ignore the limit. */
+  xFastest: IntervalEstimate | null;
+  /** This row over the hand-written floor of its kind (lanes for in-thread, raw-workers for worker threads). */
+  xFloor: { floor: string; ratio: IntervalEstimate } | null;
+  /** (user + system CPU) per task, in µs. */
+  cpuMicrosPerTask: IntervalEstimate | null;
+  /** Shared where the intervals cannot tell rows apart: best 1, worst 3 prints as 1–3. */
+  rank: { best: number; worst: number } | null;
+}
+
+export interface Analysis {
+  confidence: number;
+  method: string;
+  fastest: string | null;
+  rows: RowAnalysis[];
+  /** "a ran 1.32× [1.26, 1.38] faster than b", only where the interval excludes 1. */
+  verdicts: string[];
+  /** Rows the data cannot separate from the fastest. */
+  tiedWithFastest: string[];
+}
+
+/** Instructions per task for one implementation (opt-in: --instructions), with how they were counted. */
+export type InstructionCount =
+  | { state: 'counted'; perTask: number; counts: Array<{ tasks: number; instructions: number }>; method: string }
+  | { state: 'skipped' | 'failed'; reason: string; method: string };
 
 /** How the timed run's memory figures were sampled, so a reader knows what a peak can have missed. */
 export interface Sampling {

@@ -21,13 +21,17 @@ async function loadAdapter(request: ChildRequest): Promise<PoolAdapter> {
     return adapter;
   }
   if (!isImplementationName(request.implementation)) throw new Error(`unknown implementation ${request.implementation}`);
-  return registry[request.implementation];
+  // Only this implementation's module (and library) is loaded: the child's memory is its own row's.
+  return registry[request.implementation].load();
 }
 
 async function fail(error: unknown): Promise<never> {
   await reply({ type: 'failed', reason: error instanceof Error ? error.message : String(error) });
   process.exit(1);
 }
+
+/** How often the child checks that its parent is still there. */
+const PARENT_CHECK_MS = 200;
 
 process.on('uncaughtException', (error) => void fail(error));
 // Nothing left to wake the child while tasks are outstanding: their completions will never come.
@@ -43,6 +47,12 @@ process.on('beforeExit', () => {
   );
 });
 process.on('unhandledRejection', (error) => void fail(error));
+// The parent is gone (killed, even by SIGKILL): nobody will read the reply, so stop now rather than finish the run.
+// Polled with an unref'd timer: a 'disconnect' listener would ref the IPC channel and keep an idle child alive,
+// hiding lost completions from the beforeExit check above.
+setInterval(() => {
+  if (!process.connected) process.exit(1);
+}, PARENT_CHECK_MS).unref();
 
 process.once('message', (request: ChildRequest) => {
   void (async () => {

@@ -10,6 +10,12 @@ export interface ChildOutcome {
 
 const STDERR_TAIL_BYTES = 4000;
 
+/** Runs the child's node under another program (valgrind), with extra node flags (--predictable). */
+export interface ChildLaunch {
+  wrapper?: { command: string; args: readonly string[] };
+  nodeFlags?: readonly string[];
+}
+
 function lastLine(text: string): string {
   const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
   return lines[lines.length - 1] ?? '';
@@ -22,11 +28,15 @@ export function runChild(
   signal?: AbortSignal,
   /** The child entry to run; another checkout's child entry for A/B runs. */
   childScript: string = compiledFile('harness', 'run', 'child-main.js'),
+  launch: ChildLaunch = {},
 ): Promise<ChildOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
+    const nodeArgs = ['--expose-gc', `--max-old-space-size=${heapLimitMB}`, ...(launch.nodeFlags ?? [])];
+    // fork runs `execPath ...execArgv script`: under a wrapper that is `wrapper ...its args node ...node flags script`.
     const child = fork(childScript, [], {
-      execArgv: ['--expose-gc', `--max-old-space-size=${heapLimitMB}`],
+      ...(launch.wrapper ? { execPath: launch.wrapper.command } : {}),
+      execArgv: launch.wrapper ? [...launch.wrapper.args, process.execPath, ...nodeArgs] : nodeArgs,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

@@ -1,7 +1,8 @@
 // Plans and runs a benchmark: every measured run in a fresh child, order rotated across runs, results assembled.
 import os from 'node:os';
 import type { Scenario } from '../../scenarios/schema.js';
-import type { PoolAdapter, RunPlan } from '../../impls/types.js';
+import type { AdapterInfo, RunPlan } from '../../impls/types.js';
+import { canRun } from '../../impls/capabilities.js';
 import { appliedProblems, tallyProblems } from './checks.js';
 import { runChild } from './child.js';
 import type { ChildReply } from './protocol.js';
@@ -10,12 +11,22 @@ import { idealFor } from './ideal.js';
 import { summarize } from '../stats/stats.js';
 import { type ImplementationResult, type ResultsFile, type RunRecord, type ScaledRun, RESULTS_SCHEMA_VERSION } from '../results/schema.js';
 import { SAMPLING } from '../measure/measure.js';
+import { countInstructions } from '../measure/instructions.js';
+import { analyze } from '../stats/analysis.js';
+import { medianInterval, relativeHalfWidth } from '../stats/intervals.js';
 
 /** An implementation to run: a registry adapter, or (tests only) an adapter loaded by the child from `module`. */
 export interface Contender {
-  adapter: PoolAdapter;
+  /** Described, not loaded: planning needs no library; each child loads its own. */
+  adapter: AdapterInfo;
   module?: string;
+  /** Another checkout's child entry (the gate's A/B baseline); default this checkout's. */
+  childScript?: string;
+  /** Tells two contenders of one adapter apart (A/B sides) in progress and bookkeeping; default the adapter's name. */
+  key?: string;
 }
+
+const keyOf = (contender: Contender): string => contender.key ?? contender.adapter.name;
 
 export type ProgressEvent =
   | { type: 'skipped'; name: string; reason: string }
@@ -32,9 +43,30 @@ export interface BenchOptions {
   signal?: AbortSignal;
   /** Record per-task latency (default true); false only to measure what recording costs. */
   latency?: boolean;
+  /** After the timed runs, count instructions per task of each completed implementation under valgrind. */
+  instructions?: boolean;
+  /** Run until settled: after `runs` rounds, keep giving unsettled rows interleaved runs (see Adaptive). */
+  adaptive?: Adaptive;
 }
 
 export const DEFAULT_CHILD_HEAP_LIMIT_MB = 8192;
+
+/**
+ * Chromium Pinpoint's "repeat until it can decide", per row: a row keeps getting runs until the 95 % interval of its
+ * median is within ±precision, or it reaches maxRuns, or its runs have used rowBudgetSeconds of child time. Slow rows
+ * hit their budget early, so they never hold the fast rows hostage.
+ */
+export interface Adaptive {
+  precision: number;
+  maxRuns: number;
+  rowBudgetSeconds: number;
+}
+
+/** Whether a row's median is known to ±precision from its clean runs so far. */
+export function isSettled(records: readonly RunRecord[], precision: number): boolean {
+  const walls = records.flatMap((r) => (r.state === 'measured' && r.problems.length === 0 ? [r.sample.wallMs] : []));
+  return walls.length > 0 && relativeHalfWidth(medianInterval(walls)) <= precision;
+}
 
 export function resolveThreads(scenario: Scenario): number {
   return scenario.threads === 'auto' ? os.availableParallelism() : scenario.threads;
@@ -125,11 +157,11 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
   const scaled = new Map<string, { plan: RunPlan; scaled: ScaledRun }>();
   for (const contender of options.contenders) {
     const { adapter } = contender;
-    const verdict = adapter.canRun(plan);
+    const verdict = canRun(adapter, plan);
     if (verdict === true) {
       runnable.push(contender);
       const down = adapter.scaleDown?.(plan);
-      if (down) {
+      if (down && !scaled.has(adapter.name)) {
         const smaller = scaledScenario(scenario, down.tasks);
         const smallerPlan: RunPlan = { scenario: smaller, threads };
         scaled.set(adapter.name, {
@@ -138,32 +170,44 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
         });
       }
     } else {
-      skipped.set(adapter.name, {
+      skipped.set(keyOf(contender), {
         name: adapter.name,
         version: adapter.packageName ? installedVersion(adapter.packageName) : null,
         kind: adapter.kind,
         state: 'skipped',
         reason: verdict.reason,
       });
-      options.onProgress?.({ type: 'skipped', name: adapter.name, reason: verdict.reason });
+      options.onProgress?.({ type: 'skipped', name: keyOf(contender), reason: verdict.reason });
     }
   }
 
-  const records = new Map<string, RunRecord[]>(runnable.map((c) => [c.adapter.name, []]));
-  const steps = runnable.length * runs;
+  const records = new Map<string, RunRecord[]>(runnable.map((c) => [keyOf(c), []]));
+  const childSeconds = new Map<string, number>(runnable.map((c) => [keyOf(c), 0]));
+  const adaptive = options.adaptive;
+  const maxRuns = adaptive ? Math.max(runs, adaptive.maxRuns) : runs;
+  // With adaptive runs the total is not known ahead: steps counts the most there can be.
+  const steps = runnable.length * maxRuns;
   let step = 0;
   const signal = options.signal;
-  runs: for (let run = 0; run < runs; run++) {
-    for (const contender of rotatedOrder(runnable, run)) {
+  const wantsMore = (contender: Contender, run: number): boolean => {
+    if (run < runs) return true;
+    if (!adaptive) return false;
+    const key = keyOf(contender);
+    return !isSettled(records.get(key)!, adaptive.precision) && childSeconds.get(key)! < adaptive.rowBudgetSeconds;
+  };
+  runs: for (let run = 0; run < maxRuns; run++) {
+    const round = rotatedOrder(runnable, run).filter((c) => wantsMore(c, run));
+    if (round.length === 0) break;
+    for (const contender of round) {
       if (signal?.aborted) break runs;
-      const name = contender.adapter.name;
-      const ownPlan = scaled.get(name)?.plan ?? plan;
+      const name = keyOf(contender);
+      const ownPlan = scaled.get(contender.adapter.name)?.plan ?? plan;
       step++;
-      options.onProgress?.({ type: 'start', name, run: run + 1, runs, step, steps });
+      options.onProgress?.({ type: 'start', name, run: run + 1, runs: maxRuns, step, steps });
       const { reply, elapsedMs } = await runChild(
         {
           scenario: ownPlan.scenario,
-          implementation: name,
+          implementation: contender.adapter.name,
           threads,
           ...(options.latency === false ? { latency: false } : {}),
           ...(contender.module ? { adapterModule: contender.module } : {}),
@@ -171,11 +215,13 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
         scenario.timeLimitSeconds,
         heapLimitMB,
         signal,
+        contender.childScript,
       );
       // An interrupted run says nothing about the implementation: it is dropped, not recorded as a failure.
       if (signal?.aborted) break runs;
       const record = toRecord(reply, elapsedMs, ownPlan, run);
       records.get(name)!.push(record);
+      childSeconds.set(name, childSeconds.get(name)! + elapsedMs / 1000);
       const ok = record.state === 'measured' && record.problems.length === 0;
       const detail =
         record.state === 'failed'
@@ -183,14 +229,14 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
           : ok
             ? `${(record.sample.wallMs / 1000).toFixed(2)} s`
             : record.problems.join('; ');
-      options.onProgress?.({ type: 'end', name, run: run + 1, runs, step, steps, elapsedMs, ok, detail });
+      options.onProgress?.({ type: 'end', name, run: run + 1, runs: maxRuns, step, steps, elapsedMs, ok, detail });
     }
   }
 
   const interrupted = signal?.aborted ? `interrupted by ${String(signal.reason ?? 'abort')} after ${step - 1} of ${steps} runs` : null;
   const implementations = options.contenders.map((c): ImplementationResult => {
-    const done = records.get(c.adapter.name) ?? [];
-    const skip = skipped.get(c.adapter.name);
+    const done = records.get(keyOf(c)) ?? [];
+    const skip = skipped.get(keyOf(c));
     if (skip) return skip;
     if (interrupted && done.length === 0) {
       return {
@@ -210,8 +256,29 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
       ...(notes.length > 0 ? { notes } : {}),
     };
   });
-  return {
+  if (options.instructions && !interrupted) {
+    for (const [index, contender] of options.contenders.entries()) {
+      const result = implementations[index]!;
+      if (result.state !== 'completed' || signal?.aborted) continue;
+      const name = keyOf(contender);
+      options.onProgress?.({ type: 'start', name: `${name} instructions`, run: 1, runs: 1, step, steps });
+      const started = performance.now();
+      const count = await countInstructions({
+        scenario: scaled.get(contender.adapter.name)?.plan.scenario ?? scenario,
+        implementation: contender.adapter.name,
+        threads,
+        ...(contender.module ? { adapterModule: contender.module } : {}),
+        ...(contender.childScript ? { childScript: contender.childScript } : {}),
+      });
+      result.instructions = count;
+      const detail = count.state === 'counted' ? `${Math.round(count.perTask)} instructions per task` : `${count.state}: ${count.reason}`;
+      options.onProgress?.({ type: 'end', name: `${name} instructions`, run: 1, runs: 1, step, steps, elapsedMs: performance.now() - started, ok: count.state !== 'failed', detail });
+    }
+  }
+  const file: ResultsFile = {
     schemaVersion: RESULTS_SCHEMA_VERSION, createdAt, scenario, runsPerImplementation: runs, ideal, env, implementations, sampling: SAMPLING,
+    ...(adaptive ? { adaptive } : {}),
     ...(interrupted ? { partial: { reason: interrupted } } : {}),
   };
+  return { ...file, analysis: analyze(file) };
 }

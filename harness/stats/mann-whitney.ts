@@ -25,7 +25,7 @@ function ranks(values: number[]): { ranks: number[]; tieTerm: number } {
 }
 
 /** counts[u] = number of arrangements of n1 + n2 items giving statistic u (no ties). */
-function uDistribution(n1: number, n2: number): number[] {
+export function uDistribution(n1: number, n2: number): number[] {
   // f(i, j, u): arrangements of i x's and j y's with U = u; built up one item at a time.
   let table: number[][][] = [];
   for (let i = 0; i <= n1; i++) {

@@ -8,8 +8,7 @@
 import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-// bullmq and ioredis are loaded in main(): the adapter imports this file's shared names, and every measured child
-// imports the adapter.
+// bullmq and ioredis are loaded in main(): the adapter imports this file's shared names without needing them.
 import type { Job } from 'bullmq';
 import { createTask, type Task, type Workload } from '../../scenarios/workloads/task.js';
 

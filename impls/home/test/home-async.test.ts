@@ -7,8 +7,8 @@ import {
   QueueFullError,
   TimeoutError,
   type TaskContext,
-} from '../impls/home/index.js';
-import { TaskQueue, TripleFifo, type QueuedJob, type Triple } from '../impls/home/task-queue.js';
+} from '@poolbench/home';
+import { TaskQueue, TripleFifo, type QueuedJob, type Triple } from '../src/task-queue.js';
 import { gate, trackTimers } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

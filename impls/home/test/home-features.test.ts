@@ -10,9 +10,8 @@ import {
   ThreadPool,
   type BreakerState,
   type TaskContext,
-} from '../impls/home/index.js';
-import { projectRoot } from '../core/paths.js';
-import { gate } from './helpers.js';
+} from '@poolbench/home';
+import { gate, packageDir } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,7 +36,7 @@ function observe<T>(promise: Promise<T>) {
 
 // A task module written by the test itself, so the thread tests can see from the main thread which tasks started
 // (a shared Int32Array) without touching the shared fixtures.
-const taskDir = join(projectRoot, '.tmp', 'home-features');
+const taskDir = join(packageDir, '.tmp', 'home-features');
 mkdirSync(taskDir, { recursive: true });
 const taskModule = join(taskDir, 'tasks.mjs');
 writeFileSync(

@@ -1,20 +1,23 @@
-// The thread engine: a worker-thread pool for CPU-bound (or worker-side async) tasks.
-// Tasks in flight = threads × concurrentTasksPerWorker. Hot path notes:
-// - tasks bound for one worker within one tick go out in ONE postMessage ([id, arg, id, arg, …]), and the worker
-//   answers a whole event-loop turn of completions in one message: message passing, not tasks, is what costs here;
-// - a task's bookkeeping lives in parallel arrays indexed by a recycled task id, not in an object per task;
-// - tasks without options wait in the queue as flat triples, as in the async engine.
+// The thread engine: a worker-thread pool for CPU-bound (or worker-side async) tasks, and its public API.
+// Tasks in flight = threads × concurrentTasksPerWorker. The parts, each in its own module:
+// - thread-worker-handle.ts: one worker's lifecycle (start, ref/unref, idle countdown, busy time);
+// - thread-task-table.ts: a task's bookkeeping, in parallel arrays indexed by a recycled task id, not an object per task;
+// - thread-dispatch.ts: tasks bound for one worker within one tick go out in ONE postMessage ([id, arg, id, arg, …]),
+//   and the worker answers a whole event-loop turn of completions in one message (thread-worker.ts);
+// - here: which workers exist, which task goes where, and how results, timeouts and crashes settle tasks.
+// Tasks without options wait in the queue as flat triples, as in the async engine.
 import { availableParallelism } from 'node:os';
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { TimeoutError, WorkerCrashError, optionErrors } from './errors.js';
 import type { PoolMetrics } from './metrics.js';
 import { checkInteger, checkNonNegative } from './options.js';
 import { TaskGroup, type GroupOptions } from './group.js';
-import { CoreJob, PoolCore, RUNNING as J_RUNNING, orderedMap, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
+import { PoolCore, RUNNING as J_RUNNING, orderedMap, type AnyCallback, type CoreOptions, type CoreTaskOptions } from './pool-core.js';
 import type { Triple } from './task-queue.js';
+import { WorkerHandle } from './thread-worker-handle.js';
+import { FREE, RUNNING, TaskTable, ThreadJob, ZOMBIE, isThreadJob } from './thread-task-table.js';
+import { DEFAULT_NAME, Dispatcher, deserializeError } from './thread-dispatch.js';
 
 export type ThreadTaskCallback<A, R> = (error: unknown, result: R | undefined, arg: A) => void;
 
@@ -42,67 +45,10 @@ export interface ThreadPoolOptions<A = unknown, R = unknown> extends CoreOptions
   workerData?: unknown;
 }
 
-/** The worker runtime always runs compiled: beside this file in dist/, or in dist/ when this file runs from source. */
-const RUNTIME_FILE = ((): string => {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const sibling = join(here, 'thread-worker.js');
-  return existsSync(sibling) ? sibling : resolve(here, '..', '..', 'dist', 'impls', 'home', 'thread-worker.js');
-})();
 /** Workers that die before answering anything, in a row, before queued tasks are failed instead of retried forever. */
 const STARTUP_FAILURES_TO_GIVE_UP = 3;
-const DEFAULT_NAME = 'default';
 
-// Task-id states.
-const FREE = 0;
-const RUNNING = 1;
-/** Settled (timed out or aborted) while still running in its worker: holds capacity until the worker answers. */
-const ZOMBIE = 2;
-/** Capacity returned, but the id stays reserved until the worker's cancel ack, which follows any result. */
-const AWAIT_ACK = 3;
-
-/** A task that carries options, with the export it runs and the task id it runs under. */
-class Job extends CoreJob {
-  taskId = -1;
-  startedAt = 0;
-  constructor(
-    readonly name: string,
-    arg: unknown,
-    callback: AnyCallback,
-    settings: JobSettings,
-    readonly transferList: readonly TransferListItem[] | null,
-  ) {
-    super(arg, callback, settings);
-  }
-}
-
-function isJob(value: unknown): value is Job {
-  return value instanceof Job;
-}
-
-class WorkerHandle {
-  inFlight = 0;
-  outbox: unknown[] = [];
-  stopping = false;
-  crashDetail: string | null = null;
-  idleTimer: NodeJS.Timeout | null = null;
-  readonly startedAt = performance.now();
-  busySince = 0;
-  busyTotal = 0;
-  referenced = true;
-  /** Set on its first message: a worker that dies before it is a startup failure. */
-  answered = false;
-  constructor(readonly worker: Worker) {}
-}
-
-function deserializeError(value: unknown): Error {
-  const v = (value ?? {}) as { name?: string; message?: string; stack?: string };
-  const error = new Error(v.message ?? 'task failed in its worker');
-  error.name = v.name ?? 'Error';
-  if (v.stack) error.stack = v.stack;
-  return error;
-}
-
-export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
+export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A, R> {
   private readonly filename: string;
   private minThreads: number;
   private maxThreads: number;
@@ -114,31 +60,29 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   private readonly workers: WorkerHandle[] = [];
   private readonly out: Triple = { a: undefined, b: undefined, c: undefined };
 
-  // Per task id (recycled): what runs where.
-  private readonly idArg: unknown[] = [];
-  private readonly idCallback: (AnyCallback | null)[] = [];
-  private readonly idJob: (Job | null)[] = [];
-  private readonly idWorker: (WorkerHandle | null)[] = [];
-  private readonly idState: number[] = [];
-  private readonly freeIds: number[] = [];
+  /** Per task id (recycled): what runs where. */
+  private readonly table = new TaskTable();
+  private readonly dispatcher = new Dispatcher();
   private readonly recycleTimers = new Map<number, NodeJS.Timeout>();
 
   private running = 0;
   private startupFailures = 0;
-  private flushScheduled = false;
-  private readonly toFlush: WorkerHandle[] = [];
   private readonly maybeIdle: WorkerHandle[] = [];
   private dispatching = false;
   private retiredBusy = 0;
   private retiredLifetime = 0;
-  private readonly flushBound = (): void => this.flush();
-  private readonly timeoutHandler = (job: Job): void => this.expire(job);
+  private readonly timeoutHandler = (job: ThreadJob): void => this.expire(job);
+  private readonly messageHandler = (handle: WorkerHandle, message: unknown): void => this.onMessage(handle, message);
+  private readonly exitHandler = (handle: WorkerHandle, code: number): void => this.onExit(handle, code);
+  private readonly idleHandler = (handle: WorkerHandle): void => {
+    if (handle.inFlight === 0 && this.workers.length > this.minThreads) this.stop(handle);
+  };
 
   constructor(options: ThreadPoolOptions<A, R>) {
     if (!options || (typeof options.filename !== 'string' && !(options.filename instanceof URL))) {
       throw optionErrors.oneOf('filename', options?.filename, 'a path or file: URL of the task module');
     }
-    super(options, isJob);
+    super(options, isThreadJob);
     const given = options.filename;
     this.filename = given instanceof URL || given.startsWith('file:') ? fileURLToPath(given) : given;
     this.maxThreads = checkInteger('maxThreads', options.maxThreads ?? availableParallelism(), 1);
@@ -232,16 +176,17 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
 
   /** Rejects queued and running tasks with PoolDestroyedError and terminates every thread. */
   async destroy(): Promise<void> {
-    const error = this.beginDestroy(isJob);
-    for (let id = 0; id < this.idState.length; id++) {
-      if (this.idState[id] === RUNNING) {
-        const job = this.idJob[id];
-        const arg = this.idArg[id];
-        const callback = this.idCallback[id]!;
+    const error = this.beginDestroy(isThreadJob);
+    const table = this.table;
+    for (let id = 0; id < table.size; id++) {
+      if (table.state[id] === RUNNING) {
+        const job = table.job[id];
+        const arg = table.arg[id];
+        const callback = table.callback[id]!;
         this.freeId(id, true);
         if (job) this.settleJob(job, error);
         else this.settle(arg, callback, error);
-      } else if (this.idState[id] !== FREE) {
+      } else if (table.state[id] !== FREE) {
         this.freeId(id, true);
       }
     }
@@ -254,7 +199,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     let busy = this.retiredBusy;
     let lifetime = this.retiredLifetime;
     for (const h of this.workers) {
-      busy += h.busyTotal + (h.inFlight > 0 ? now - h.busySince : 0);
+      busy += h.busyTime(now);
       lifetime += now - h.startedAt;
     }
     return { ...this.commonMetrics(this.running), utilization: lifetime > 0 ? busy / lifetime : 0 };
@@ -263,42 +208,17 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   // ── workers ────────────────────────────────────────────────────────────────────────────────────────────
 
   private spawn(): WorkerHandle {
-    const worker = new Worker(RUNTIME_FILE, { workerData: this.workerData });
-    const handle = new WorkerHandle(worker);
-    worker.postMessage({ init: this.filename });
-    worker.on('message', (message: unknown) => this.onMessage(handle, message));
-    worker.on('error', (error: Error) => {
-      handle.crashDetail ??= `${error.name}: ${error.message}`;
-    });
-    worker.once('exit', (code) => this.onExit(handle, code));
+    const handle = new WorkerHandle(this.filename, this.workerData, this.messageHandler, this.exitHandler);
     this.workers.push(handle);
     this.armIdle(handle);
     return handle;
   }
 
+  /** An idle worker lets the process exit, and a surplus one (above minThreads) stops after idleTimeoutMs. */
   private armIdle(handle: WorkerHandle): void {
-    if (handle.referenced) {
-      handle.worker.unref(); // an idle pool must not keep the process alive
-      handle.referenced = false;
-    }
+    handle.unref();
     if (handle.idleTimer || this.workers.length <= this.minThreads || this.closing) return;
-    handle.idleTimer = setTimeout(() => {
-      handle.idleTimer = null;
-      if (handle.inFlight === 0 && this.workers.length > this.minThreads) this.stop(handle);
-    }, this.idleTimeoutMs);
-    handle.idleTimer.unref();
-  }
-
-  private markBusy(handle: WorkerHandle): void {
-    if (handle.idleTimer) {
-      clearTimeout(handle.idleTimer);
-      handle.idleTimer = null;
-    }
-    if (!handle.referenced) {
-      handle.worker.ref();
-      handle.referenced = true;
-    }
-    handle.busySince = performance.now();
+    handle.armIdleTimer(this.idleTimeoutMs, this.idleHandler);
   }
 
   private stop(handle: WorkerHandle): Promise<number> {
@@ -311,10 +231,9 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     const at = this.workers.indexOf(handle);
     if (at === -1) return;
     this.workers.splice(at, 1);
-    if (handle.idleTimer) clearTimeout(handle.idleTimer);
-    handle.idleTimer = null;
+    handle.clearIdleTimer();
     const now = performance.now();
-    this.retiredBusy += handle.busyTotal + (handle.inFlight > 0 ? now - handle.busySince : 0);
+    this.retiredBusy += handle.busyTime(now);
     this.retiredLifetime += now - handle.startedAt;
   }
 
@@ -328,13 +247,14 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     this.retire(handle);
     // Every task still on this worker: running ones fail (or retry); settled ones just give back their id.
     const detail = handle.stopping && handle.crashDetail === null ? 'terminated' : handle.crashDetail ?? `exited with code ${code}`;
-    for (let id = 0; id < this.idState.length; id++) {
-      if (this.idWorker[id] !== handle) continue;
-      const state = this.idState[id];
+    const table = this.table;
+    for (let id = 0; id < table.size; id++) {
+      if (table.worker[id] !== handle) continue;
+      const state = table.state[id];
       if (state === RUNNING) {
-        const job = this.idJob[id];
-        const arg = this.idArg[id];
-        const callback = this.idCallback[id]!;
+        const job = table.job[id];
+        const arg = table.arg[id];
+        const callback = table.callback[id]!;
         this.freeId(id, true);
         const error = new WorkerCrashError(detail);
         if (job) this.fail(job, error, false);
@@ -346,7 +266,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     if (!handle.answered && !handle.stopping) this.startupFailures++;
     if (this.startupFailures >= STARTUP_FAILURES_TO_GIVE_UP) {
       // Workers die before doing anything (a broken task module): fail what waits rather than respawn forever.
-      this.rejectWaiting(new WorkerCrashError(`${this.startupFailures} workers in a row died at startup; last: ${detail}`), isJob);
+      this.rejectWaiting(new WorkerCrashError(`${this.startupFailures} workers in a row died at startup; last: ${detail}`), isThreadJob);
       this.startupFailures = 0;
     } else if (!this.closing) {
       while (this.workers.length < this.minThreads) this.spawn();
@@ -358,35 +278,25 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   /** A worker that cannot even answer a cancel is stuck in CPU-bound work: replace it. */
   private recycle(id: number): void {
     this.recycleTimers.delete(id);
-    const handle = this.idWorker[id];
-    if (this.idState[id] !== ZOMBIE || !handle) return;
+    const handle = this.table.worker[id];
+    if (this.table.state[id] !== ZOMBIE || !handle) return;
     handle.crashDetail = 'recycled: a timed-out task kept it busy';
     handle.stopping = true;
     void handle.worker.terminate();
   }
 
-  // ── dispatch ───────────────────────────────────────────────────────────────────────────────────────────
-
-  private allocateId(): number {
-    const id = this.freeIds.pop();
-    if (id !== undefined) return id;
-    this.idState.push(FREE);
-    this.idArg.push(undefined);
-    this.idCallback.push(null);
-    this.idJob.push(null);
-    this.idWorker.push(null);
-    return this.idState.length - 1;
-  }
+  // ── scheduling ─────────────────────────────────────────────────────────────────────────────────────────
 
   /** Returns a task's capacity (and, unless waiting for an ack, its id). */
   private freeId(id: number, releaseId: boolean): void {
-    const handle = this.idWorker[id];
-    const state = this.idState[id];
+    const table = this.table;
+    const handle = table.worker[id];
+    const state = table.state[id];
     if (handle && (state === RUNNING || state === ZOMBIE)) {
       handle.inFlight--;
       if (state === RUNNING) this.running--;
       if (handle.inFlight === 0) {
-        handle.busyTotal += performance.now() - handle.busySince;
+        handle.markIdle(performance.now());
         // Decided after the next dispatch: a worker that gets a new task at once was never idle.
         this.maybeIdle.push(handle);
       }
@@ -396,16 +306,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
       clearTimeout(timer);
       this.recycleTimers.delete(id);
     }
-    this.idArg[id] = undefined;
-    this.idCallback[id] = null;
-    this.idJob[id] = null;
-    if (releaseId) {
-      this.idState[id] = FREE;
-      this.idWorker[id] = null;
-      this.freeIds.push(id);
-    } else {
-      this.idState[id] = AWAIT_ACK;
-    }
+    table.clear(id, releaseId);
   }
 
   /** The least-loaded worker with room, starting a new one under pressure if allowed. */
@@ -434,7 +335,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
         this.queue.shift(out, now);
         const { a, b, c } = out;
         out.a = out.b = out.c = undefined;
-        if (isJob(a)) this.assignJob(a, handle);
+        if (isThreadJob(a)) this.assignJob(a, handle);
         else this.assign(handle, b, c as AnyCallback, null, DEFAULT_NAME, null);
       }
     } while (this.hasHeld() && this.moveHeld());
@@ -447,33 +348,16 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     this.checkIdle();
   }
 
-  private assign(handle: WorkerHandle, arg: unknown, callback: AnyCallback, job: Job | null, name: string, transfer: readonly TransferListItem[] | null): number {
-    const id = this.allocateId();
-    this.idState[id] = RUNNING;
-    this.idArg[id] = arg;
-    this.idCallback[id] = callback;
-    this.idJob[id] = job;
-    this.idWorker[id] = handle;
+  private assign(handle: WorkerHandle, arg: unknown, callback: AnyCallback, job: ThreadJob | null, name: string, transfer: readonly TransferListItem[] | null): number {
+    const id = this.table.occupy(arg, callback, job, handle);
     const wasIdle = handle.inFlight++ === 0;
-    if (wasIdle) this.markBusy(handle);
+    if (wasIdle) handle.markBusy();
     this.running++;
-    if (wasIdle && handle.outbox.length === 0 && name === DEFAULT_NAME && transfer === null) {
-      // An idle worker waits for this task: send it now rather than at the end of the tick.
-      handle.worker.postMessage([id, arg]);
-    } else if (name === DEFAULT_NAME && transfer === null) {
-      if (handle.outbox.length === 0) this.toFlush.push(handle);
-      handle.outbox.push(id, arg);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        queueMicrotask(this.flushBound);
-      }
-    } else {
-      handle.worker.postMessage({ task: [id, name, arg] }, transfer ?? undefined);
-    }
+    this.dispatcher.send(handle, id, arg, name, transfer, wasIdle);
     return id;
   }
 
-  private assignJob(job: Job, handle: WorkerHandle): void {
+  private assignJob(job: ThreadJob, handle: WorkerHandle): void {
     job.state = J_RUNNING;
     this.breaker?.started(job);
     if (this.trackLatency) {
@@ -482,17 +366,6 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     }
     job.taskId = this.assign(handle, job.arg, job.callback, job, job.name, job.transferList);
     if (job.timeoutMs > 0) job.timer = setTimeout(this.timeoutHandler, job.timeoutMs, job);
-  }
-
-  /** One postMessage per worker per tick, carrying every task assigned to it in that tick. */
-  private flush(): void {
-    this.flushScheduled = false;
-    for (const handle of this.toFlush) {
-      const batch = handle.outbox;
-      handle.outbox = [];
-      if (batch.length > 0) handle.worker.postMessage(batch);
-    }
-    this.toFlush.length = 0;
   }
 
   // ── results ────────────────────────────────────────────────────────────────────────────────────────────
@@ -506,22 +379,23 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
       for (let i = 0; i < message.length; i += 3) this.complete(message[i] as number, message[i + 1] === 1, message[i + 2]);
     } else {
       const ack = (message as { ack?: number }).ack;
-      if (ack !== undefined && this.idWorker[ack] === handle) this.freeId(ack, true);
+      if (ack !== undefined && this.table.worker[ack] === handle) this.freeId(ack, true);
     }
     this.dispatch();
   }
 
   private complete(id: number, ok: boolean, value: unknown): void {
-    const state = this.idState[id];
+    const table = this.table;
+    const state = table.state[id];
     if (state === ZOMBIE) {
       // Settled earlier (timeout or abort); the ack that follows releases the id.
       this.freeId(id, false);
       return;
     }
     if (state !== RUNNING) return;
-    const job = this.idJob[id];
-    const arg = this.idArg[id];
-    const callback = this.idCallback[id]!;
+    const job = table.job[id];
+    const arg = table.arg[id];
+    const callback = table.callback[id]!;
     this.freeId(id, true);
     if (job) {
       if (job.timer) {
@@ -539,21 +413,21 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   }
 
   /** Settles a running job early (timeout, abort): its worker is told to cancel it, and its capacity stays taken until it answers. */
-  private detach(job: Job, recycleIfSilent: boolean): void {
+  private detach(job: ThreadJob, recycleIfSilent: boolean): void {
     const id = job.taskId;
-    const handle = this.idWorker[id]!;
-    this.idState[id] = ZOMBIE;
+    const handle = this.table.worker[id]!;
+    this.table.state[id] = ZOMBIE;
     this.running--;
-    handle.worker.postMessage({ cancel: id });
+    this.dispatcher.cancel(handle, id);
     if (recycleIfSilent) {
       const timer = setTimeout(() => this.recycle(id), this.recycleAfterMs);
       this.recycleTimers.set(id, timer);
     }
   }
 
-  private expire(job: Job): void {
+  private expire(job: ThreadJob): void {
     job.timer = null;
-    if (job.state !== J_RUNNING || this.idState[job.taskId] !== RUNNING) return;
+    if (job.state !== J_RUNNING || this.table.state[job.taskId] !== RUNNING) return;
     this.counters.timedOut++;
     this.detach(job, true);
     this.fail(job, new TimeoutError(job.timeoutMs), true);
@@ -572,17 +446,17 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     this.counters.submitted++;
   }
 
-  private jobFor(arg: unknown, callback: AnyCallback, options: ThreadTaskOptions | undefined): Job {
-    return new Job(options?.name ?? DEFAULT_NAME, arg, callback, this.settingsFor(options), options?.transferList ?? null);
+  private jobFor(arg: unknown, callback: AnyCallback, options: ThreadTaskOptions | undefined): ThreadJob {
+    return new ThreadJob(options?.name ?? DEFAULT_NAME, arg, callback, this.settingsFor(options), options?.transferList ?? null);
   }
 
-  protected startJob(job: Job): void {
+  protected startJob(job: ThreadJob): void {
     const handle = this.pickWorker();
     if (handle) this.assignJob(job, handle);
     else this.enqueue(job); // capacity still held by cancelled tasks awaiting their worker's answer
   }
 
-  protected detachRunning(job: Job): void {
+  protected detachRunning(job: ThreadJob): void {
     this.detach(job, false);
   }
 }

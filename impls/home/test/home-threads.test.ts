@@ -6,11 +6,9 @@ import {
   ThreadPool,
   TimeoutError,
   WorkerCrashError,
-} from '../impls/home/index.js';
-import { compiledFile } from '../core/paths.js';
-import { trackTimers } from './helpers.js';
+} from '@poolbench/home';
+import { threadTasks as filename, trackTimers } from './helpers.js';
 
-const filename = compiledFile('test', 'fixtures', 'thread-tasks.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Where = { threadId: number; running: number };

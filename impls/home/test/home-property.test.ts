@@ -3,9 +3,8 @@
 // waiting task, and nothing may be left running or scheduled afterwards.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AsyncPool, ThreadPool } from '../impls/home/index.js';
-import { compiledFile } from '../core/paths.js';
-import { trackTimers } from './helpers.js';
+import { AsyncPool, ThreadPool } from '@poolbench/home';
+import { threadTasks, trackTimers } from './helpers.js';
 
 const realSetTimeout = setTimeout;
 const wait = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
@@ -102,7 +101,7 @@ describe('AsyncPool under random workloads', () => {
 });
 
 describe('ThreadPool under random workloads', () => {
-  const filename = compiledFile('test', 'fixtures', 'thread-tasks.js');
+  const filename = threadTasks;
 
   it('settles every task exactly once across resizes and stops every thread on close', async () => {
     await fc.assert(

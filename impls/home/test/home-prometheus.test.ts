@@ -1,11 +1,10 @@
 // The Prometheus exporter of the home pool: its text exposition parses, and its values are the pool's own counts.
 import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { AsyncPool, ThreadPool, type PoolMetrics, type TaskContext } from '../impls/home/index.js';
-import { registerPoolMetrics } from '../impls/home/prometheus.js';
-import { compiledFile } from '../core/paths.js';
+import { AsyncPool, ThreadPool, type PoolMetrics, type TaskContext } from '@poolbench/home';
+import { registerPoolMetrics } from '@poolbench/home/prometheus';
+import { threadTasks as filename } from './helpers.js';
 
-const filename = compiledFile('test', 'fixtures', 'thread-tasks.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Sample {

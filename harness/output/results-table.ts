@@ -1,0 +1,262 @@
+// A results file as a GoPool-style comparison table, for the terminal or as Markdown. Reads the file only.
+import { median } from '../stats/stats.js';
+import { pointLabel } from '../../scenarios/schema.js';
+import { type ImplementationResult, type IntervalEstimate, type ResultsFile, type RowAnalysis } from '../results/schema.js';
+import { analyze } from '../stats/analysis.js';
+import { escapeMarkdown, markdownTable, textTable, type Table } from './table.js';
+
+const MB = 1024 * 1024;
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / MB).toFixed(bytes < 100 * MB ? 1 : 0);
+}
+
+function ratio(x: number): string {
+  return `${x.toFixed(x < 10 ? 2 : 1)}×`;
+}
+
+export interface Row {
+  cells: string[];
+  note?: string;
+  /** The implementation's registry name and state, for renderers that style or link rows (the HTML report). */
+  name: string;
+  state: ImplementationResult['state'];
+}
+
+export const HEADER = [
+  'rank', 'implementation', 'kind', 'time median [min–max] s', '× ideal [95 % CI]', '× fastest [95 % CI]', '× floor [95 % CI]',
+  'CPU µs/task', 'heap MB', 'RSS MB', 'tasks/s', 'wait p50/p99 ms', 'run p50/p99 ms', 'tasks ok', 'runs',
+];
+
+/** An estimate with its interval: "1.32 [1.26–1.38]", or "1.32 [?]" when the runs are too few for any bound. */
+export function withInterval(interval: IntervalEstimate, digits = 2): string {
+  const f = (x: number) => x.toFixed(digits);
+  if (interval.low === interval.high && interval.low === interval.estimate) return f(interval.estimate);
+  return `${f(interval.estimate)} [${Number.isFinite(interval.high) ? `${f(interval.low)}–${f(interval.high)}` : '?'}]`;
+}
+
+function millis(ms: number): string {
+  return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
+}
+
+/** Median over runs of each recorded percentile (one histogram per run, never merged across processes). */
+export function latencyMedians(impl: ImplementationResult): { waitP50: number; waitP99: number; runP50: number; runP99: number; totalP99: number } | null {
+  if (impl.state === 'skipped') return null;
+  const recorded = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.latency && r.sample.latency.samples > 0 ? [r.sample.latency] : []));
+  if (recorded.length === 0) return null;
+  const m = (pick: (l: (typeof recorded)[number]) => number): number => median(recorded.map(pick));
+  return {
+    waitP50: m((l) => l.wait.p50),
+    waitP99: m((l) => l.wait.p99),
+    runP50: m((l) => l.run.p50),
+    runP99: m((l) => l.run.p99),
+    totalP99: m((l) => l.total.p99),
+  };
+}
+
+/** failed + retried + first-try successes = tasks, from the worst run (the flaky workload counts attempts). */
+function errorAccounting(impl: ImplementationResult): string | null {
+  if (impl.state === 'skipped') return null;
+  const tallies = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.tally.retried !== undefined ? [r.sample.tally] : []));
+  if (tallies.length === 0) return null;
+  const worst = tallies.reduce((a, b) => (b.failed > a.failed ? b : a));
+  const retried = worst.retried ?? 0;
+  // Files written before first tries were counted separately: then every success that was not retried was one.
+  const firstTry = worst.firstTry ?? worst.completed - retried;
+  return `${impl.name}: ${firstTry} succeeded first try + ${retried} succeeded after retry + ${worst.failed} failed = ${firstTry + retried + worst.failed} of ${worst.tasks} (${worst.attempts} attempts)`;
+}
+
+function label(impl: ImplementationResult): string {
+  const version = impl.version ? `@${impl.version}` : '';
+  return `${impl.name}${version}`;
+}
+
+function kindLabel(impl: ImplementationResult): string {
+  return impl.kind === 'reference' ? 'reference' : impl.kind;
+}
+
+/** Honours the scenario's concurrency: rows that ignore it (the no-pool reference) never set the "fastest" bar. */
+function honoursLimit(impl: ImplementationResult): boolean {
+  return impl.state === 'completed' && impl.applied.concurrency !== 'unbounded';
+}
+
+function worstTally(impl: ImplementationResult, scenarioTasks: number): string {
+  const tasks = impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : scenarioTasks;
+  if (impl.state === 'skipped') return '—';
+  const measured = impl.runs.flatMap((r) => (r.state === 'measured' ? [r.sample.tally.completed] : []));
+  const failedRuns = impl.runs.length - measured.length;
+  if (measured.length === 0) return failedRuns ? `— (${failedRuns} runs failed)` : '—';
+  const worst = Math.min(...measured);
+  const scaled = impl.scaled ? ` (scaled from ${impl.scaled.fromTasks})` : '';
+  return `${worst}/${tasks}${scaled}${failedRuns ? ` (${failedRuns} runs failed)` : ''}`;
+}
+
+function tasksRun(impl: ImplementationResult, scenarioTasks: number): number {
+  return impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : scenarioTasks;
+}
+
+function perSecond(n: number): string {
+  return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0);
+}
+
+export function buildRows(results: ResultsFile): Row[] {
+  const { implementations, scenario } = results;
+  // Always recomputed from the raw runs, so a file's stored analysis can never disagree with its table.
+  const analysis = new Map(analyze(results).rows.map((r) => [r.name, r]));
+  // Rows that ran fewer tasks (scaled down) cannot set the bar; they are compared per task instead.
+  const fastest = Math.min(
+    ...implementations.flatMap((i) => (honoursLimit(i) && i.state === 'completed' && !i.scaled ? [i.summary.wallMs.median] : [])),
+  );
+  const perTaskMs = (i: ImplementationResult): number =>
+    i.state === 'completed' ? i.summary.wallMs.median / tasksRun(i, scenario.tasks) : Number.NaN;
+  const order = (i: ImplementationResult): number =>
+    i.state === 'completed' ? perTaskMs(i) : i.state === 'errored' ? Number.MAX_VALUE / 2 : Number.MAX_VALUE;
+  const sorted = [...implementations].sort((a, b) => order(a) - order(b));
+  return sorted.map((impl) => {
+    const name = label(impl);
+    if (impl.state === 'skipped') {
+      return {
+        cells: ['—', name, kindLabel(impl), 'skipped', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '0'],
+        note: `${impl.name}: skipped — ${impl.reason}`,
+        name: impl.name,
+        state: impl.state,
+      };
+    }
+    const s = impl.summary;
+    const time = s ? `${seconds(s.wallMs.median)} [${seconds(s.wallMs.min)}–${seconds(s.wallMs.max)}]` : '—';
+    const a: RowAnalysis | undefined = analysis.get(impl.name);
+    const latency = latencyMedians(impl);
+    const ran = tasksRun(impl, scenario.tasks);
+    const rank = a?.rank ? (a.rank.best === a.rank.worst ? String(a.rank.best) : `${a.rank.best}–${a.rank.worst}`) : '—';
+    const xFastest = a?.xFastest ? `${withInterval(a.xFastest)}${impl.scaled ? ' per task' : ''}` : '—';
+    const xFloor = a?.xFloor ? `${withInterval(a.xFloor.ratio)} ${a.xFloor.floor}` : '—';
+    const cells = [
+      rank,
+      name + (impl.state === 'errored' ? ' (errored)' : ''),
+      kindLabel(impl),
+      time,
+      a?.xIdeal ? withInterval(a.xIdeal) : '—',
+      xFastest,
+      xFloor,
+      a?.cpuMicrosPerTask ? a.cpuMicrosPerTask.estimate.toFixed(2) : '—',
+      s ? megabytes(s.heapPeakBytes.median) : '—',
+      s ? megabytes(s.maxRssBytes.median) : '—',
+      s ? perSecond(ran / (s.wallMs.median / 1000)) : '—',
+      latency ? `${millis(latency.waitP50)}/${millis(latency.waitP99)}` : '—',
+      latency ? `${millis(latency.runP50)}/${millis(latency.runP99)}` : '—',
+      worstTally(impl, scenario.tasks),
+      a?.settled === false ? `${impl.runs.length} unsettled` : String(impl.runs.length),
+    ];
+    const notes: string[] = [];
+    if (impl.scaled) notes.push(`${impl.name}: ${impl.scaled.reason}`);
+    for (const note of impl.notes ?? []) notes.push(`${impl.name}: ${note}`);
+    const accounting = errorAccounting(impl);
+    if (accounting) notes.push(accounting);
+    const threads = poolThreadsNote(impl, results.sampling?.heap.intervalMs ?? 20);
+    if (threads) notes.push(threads);
+    const external = externalPeakMedian(impl);
+    if (external) notes.push(`${impl.name}: memory outside the process, median peak ${external}`);
+    if (impl.state === 'errored') notes.push(`${impl.name}: errored — ${impl.reason}`);
+    if (impl.state === 'completed' && impl.applied.concurrency === 'unbounded') {
+      notes.push(`${impl.name}: reference, ignores the concurrency limit (runs every submitted task at once)`);
+    }
+    const row = { cells, name: impl.name, state: impl.state };
+    return notes.length ? { ...row, note: notes.join('\n') } : row;
+  });
+}
+
+/** For dynamicThreads scenarios: the live thread range the pool reported, and how often it retired threads. */
+function poolThreadsNote(impl: ImplementationResult, sampleMs: number): string | null {
+  if (impl.state === 'skipped') return null;
+  const seen = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.poolThreads ? [r.sample.poolThreads] : []));
+  if (seen.length === 0) return null;
+  const min = Math.min(...seen.map((t) => t.min));
+  const max = Math.max(...seen.map((t) => t.max));
+  const drops = seen.map((t) => t.drops).sort((a, b) => a - b);
+  return `${impl.name}: ${min}–${max} live threads during the runs; the count fell ${drops.join(', ')} times (per run, ${sampleMs} ms samples)`;
+}
+
+function externalPeakMedian(impl: ImplementationResult): string | null {
+  if (impl.state === 'skipped') return null;
+  const peaks = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.externalPeak ? [r.sample.externalPeak] : []));
+  if (peaks.length === 0) return null;
+  const sorted = [...peaks].sort((a, b) => a.bytes - b.bytes);
+  const mid = sorted[(sorted.length - 1) >> 1]!;
+  const parts = Object.entries(mid.parts).map(([k, v]) => `${k} ${megabytes(v)}`).join(' + ');
+  return `${megabytes(mid.bytes)} MB (${parts} MB)`;
+}
+
+function headerLines(results: ResultsFile): string[] {
+  const { scenario, env, ideal } = results;
+  const sha = env.gitSha ? `${env.gitSha.slice(0, 7)}${env.gitDirty ? '+dirty' : ''}` : 'no git';
+  return [
+    ...(results.partial ? [`PARTIAL RESULTS: ${results.partial.reason}`] : []),
+    `scenario ${scenario.id}${scenario.point ? ` [${pointLabel(scenario.point)}]` : ''}: ${scenario.description}`,
+    `ideal ${ideal ? `${seconds(ideal.ms)} s = ${ideal.basis}` : 'none (no physical floor for this workload)'}; ${results.runsPerImplementation} measured runs each, fresh process per run`,
+    `${env.cpuModel}, ${env.availableParallelism} cores, Node ${env.node}, ${sha}, ${results.createdAt}`,
+  ];
+}
+
+export const FOOTNOTE =
+  'time: first submit → last completion. rank: shared (1–3) where the 95 % intervals cannot tell rows apart. ' +
+  '× ideal, × fastest, × floor: medians of this row over the ideal, the fastest row that honours the limit, and the ' +
+  'hand-written floor of its kind (lanes for in-thread, raw-workers for worker threads), per task, with 95 % intervals ' +
+  '(Hodges–Lehmann on log values, Mann–Whitney inversion; [?] = too few runs for any bound). ' +
+  'heap: peak main-thread heapUsed (worker heaps not included). RSS: peak of the whole process. ' +
+  'CPU µs/task: (user + system CPU) / tasks. ' +
+  'tasks/s: tasks run / median time. ' +
+  'wait: submit → start; run: start → completion seen by the caller; medians over runs of each run\'s histogram.';
+
+function comparisonTable(rows: readonly Row[]): Table {
+  // Rank, implementation and kind read left to right; every other column is a number.
+  return { header: HEADER, rows: rows.map((r) => r.cells), leftColumns: 3, rule: true };
+}
+
+/** hyperfine's sentences, where the data supports a verdict, and the rows it cannot separate from the fastest. */
+function verdictLines(results: ResultsFile): string[] {
+  const analysis = analyze(results);
+  if (!analysis.fastest) return [];
+  const tied = analysis.tiedWithFastest.length
+    ? [`tied with ${analysis.fastest} (95 % intervals include 1): ${analysis.tiedWithFastest.join(', ')}`]
+    : [];
+  const unsettled = analysis.rows.filter((r) => r.settled === false).map((r) => r.name);
+  const adaptive = results.adaptive;
+  const settling = adaptive && unsettled.length
+    ? [`did not reach ±${(adaptive.precision * 100).toFixed(0)} % within ${adaptive.maxRuns} runs or ${adaptive.rowBudgetSeconds} s of runs: ${unsettled.join(', ')}`]
+    : [];
+  return [...analysis.verdicts, ...tied, ...settling];
+}
+
+export function renderTable(results: ResultsFile): string {
+  const rows = buildRows(results);
+  const notes = rows.flatMap((r) => (r.note ? [r.note] : []));
+  return [
+    ...headerLines(results),
+    '',
+    textTable(comparisonTable(rows)),
+    '',
+    ...verdictLines(results),
+    ...notes,
+    ...(notes.length ? [''] : []),
+    FOOTNOTE,
+  ].join('\n');
+}
+
+export function renderMarkdown(results: ResultsFile): string {
+  const rows = buildRows(results);
+  const notes = rows.flatMap((r) => (r.note ? r.note.split('\n') : []));
+  return [
+    ...headerLines(results).map((l) => `${l}  `),
+    '',
+    markdownTable(comparisonTable(rows)),
+    '',
+    ...verdictLines(results).map((n) => `- ${escapeMarkdown(n)}`),
+    ...notes.map((n) => `- ${escapeMarkdown(n)}`),
+    ...(notes.length ? [''] : []),
+    FOOTNOTE,
+  ].join('\n');
+}

@@ -1,0 +1,42 @@
+// Helpers for the home pool's tests. They stay inside the package: its tests import nothing from the repository
+// around it.
+import { fileURLToPath } from 'node:url';
+
+/** The package's folder (impls/home/). */
+export const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** The thread tests' task module (plain JavaScript, loaded by workers as it is). */
+export const threadTasks = fileURLToPath(new URL('./fixtures/thread-tasks.mjs', import.meta.url));
+
+/**
+ * Records every timer created while active; `live()` counts those neither fired nor cleared
+ * (Node marks both with `_destroyed`). Precise where counting process-wide handles is not.
+ */
+export function trackTimers(): { live: () => number; created: () => number; stop: () => void } {
+  const created: NodeJS.Timeout[] = [];
+  const original = globalThis.setTimeout;
+  const wrapped = ((...args: Parameters<typeof setTimeout>) => {
+    const timer = original(...args);
+    created.push(timer);
+    return timer;
+  }) as typeof setTimeout;
+  globalThis.setTimeout = wrapped;
+  return {
+    live: () => created.filter((t) => !(t as unknown as { _destroyed: boolean })._destroyed).length,
+    created: () => created.length,
+    stop: () => {
+      globalThis.setTimeout = original;
+    },
+  };
+}
+
+/** A task whose completion the test controls. */
+export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void; fail: (error: unknown) => void } {
+  let open!: (value: T) => void;
+  let fail!: (error: unknown) => void;
+  const promise = new Promise<T>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  return { promise, open, fail };
+}
