@@ -57,6 +57,10 @@ const entries = {
     kind: 'reference', summary: 'a ~20-line counter plus FIFO limiter: the floor for in-thread pools',
     capabilities: MAIN_THREAD, module: () => import('./reference/semaphore.js'),
   },
+  lanes: {
+    kind: 'reference', summary: 'no pool: C async loops each taking the next id; the floor for in-thread pools at concurrency C',
+    capabilities: MAIN_THREAD, module: () => import('./reference/lanes.js'),
+  },
   'raw-workers': {
     kind: 'reference', summary: 'hand-written worker_threads + postMessage, round-robin, several tasks per worker',
     capabilities: { ...WORKER_POOL, dynamicThreads: FIXED_THREADS }, module: () => import('./reference/raw-workers.js'),

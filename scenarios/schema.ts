@@ -46,6 +46,11 @@ export interface Scenario {
   /** The regression gate's minimum median change per metric, as fractions. Default: wallMs 0.10, heapPeakBytes 0.20. */
   gateThresholds?: { wallMs?: number; heapPeakBytes?: number };
   /**
+   * Run until settled: after `runs` rounds, each row keeps getting interleaved runs until the 95 % interval of its
+   * median is within ±precision, it has had maxRuns, or its runs have used rowBudgetSeconds. --precision overrides.
+   */
+  settle?: { precision: number; maxRuns: number; rowBudgetSeconds: number };
+  /**
    * Thread pools may shrink to `min` threads after `idleTimeoutMs` idle and grow back to `threads` under load.
    * Absent: threads are fixed (min = max). Pools that cannot shrink on an idle timeout skip the scenario.
    */
@@ -68,7 +73,7 @@ export interface ValidatedScenario {
 
 const TOP_FIELDS = [
   'schemaVersion', 'id', 'description', 'workload', 'tasks', 'concurrency', 'threads', 'producer', 'warmup', 'runs',
-  'timeLimitSeconds', 'errorTolerance', 'gateThresholds', 'retries', 'dynamicThreads', 'sweep',
+  'timeLimitSeconds', 'errorTolerance', 'gateThresholds', 'settle', 'retries', 'dynamicThreads', 'sweep',
 ] as const;
 
 /** Node's timers clamp any delay above this to 1 ms. */
@@ -314,6 +319,18 @@ function validateOne(top: Obj, file: string): ValidatedScenario {
   const errorTolerance = top.errorTolerance === undefined ? undefined : readFraction(file, top.errorTolerance);
   const gateThresholds = top.gateThresholds === undefined ? undefined : readGateThresholds(r, file, top.gateThresholds);
   const retries = top.retries === undefined ? undefined : r.integer(top.retries, 'retries', 0, 100);
+  let settle: Scenario['settle'];
+  if (top.settle !== undefined) {
+    const o = r.object(top.settle, 'settle', ['precision', 'maxRuns', 'rowBudgetSeconds']);
+    if (typeof o.precision !== 'number' || !(o.precision > 0 && o.precision < 1)) {
+      throw errors.invalidField(file, 'settle.precision', o.precision, 'a fraction > 0 and < 1 (0.05 = each median to ±5 %)');
+    }
+    settle = {
+      precision: o.precision,
+      maxRuns: r.integer(o.maxRuns, 'settle.maxRuns', runs, 1000),
+      rowBudgetSeconds: r.positiveNumber(o.rowBudgetSeconds, 'settle.rowBudgetSeconds', 86_400),
+    };
+  }
   let dynamicThreads: Scenario['dynamicThreads'];
   if (top.dynamicThreads !== undefined) {
     if (threads === 1) {
@@ -336,6 +353,7 @@ function validateOne(top: Obj, file: string): ValidatedScenario {
     schemaVersion: 1, id, description, workload, tasks, concurrency, threads, producer, warmup, runs, timeLimitSeconds,
     ...(errorTolerance === undefined ? {} : { errorTolerance }),
     ...(gateThresholds === undefined ? {} : { gateThresholds }),
+    ...(settle === undefined ? {} : { settle }),
     ...(retries === undefined ? {} : { retries }),
     ...(dynamicThreads === undefined ? {} : { dynamicThreads }),
   };

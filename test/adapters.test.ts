@@ -26,12 +26,12 @@ describe('registry', () => {
     expect(typeof loaded.setup).toBe('function');
   });
 
-  it('holds the card\'s libraries, the strongest peers and the three references', () => {
+  it('holds the card\'s libraries, the strongest peers and the four references', () => {
     expect(implementationNames).toEqual(
-      expect.arrayContaining(['home-async', 'home-threads', 'p-limit', 'piscina', 'tinypool', 'workerpool', 'p-queue', 'fastq', 'poolifier', 'unbounded', 'semaphore', 'raw-workers']),
+      expect.arrayContaining(['home-async', 'home-threads', 'p-limit', 'piscina', 'tinypool', 'workerpool', 'p-queue', 'fastq', 'poolifier', 'unbounded', 'semaphore', 'raw-workers', 'lanes']),
     );
     const refs = implementationNames.filter((n) => registry[n].kind === 'reference');
-    expect(refs.sort()).toEqual(['raw-workers', 'semaphore', 'unbounded']);
+    expect(refs.sort()).toEqual(['lanes', 'raw-workers', 'semaphore', 'unbounded']);
   });
 
   it('plans every row without loading a library, and loads one only when asked', () => {

@@ -190,13 +190,19 @@ function externalPeakMedian(impl: ImplementationResult): string | null {
   return `${megabytes(mid.bytes)} MB (${parts} MB)`;
 }
 
+function runsLine(results: ResultsFile): string {
+  const a = results.adaptive;
+  if (!a) return `${results.runsPerImplementation} measured runs each`;
+  return `runs until each median is known to ±${(a.precision * 100).toFixed(0)} % (${results.runsPerImplementation} to ${a.maxRuns} runs, at most ${a.rowBudgetSeconds} s of runs a row)`;
+}
+
 function headerLines(results: ResultsFile): string[] {
   const { scenario, env, ideal } = results;
   const sha = env.gitSha ? `${env.gitSha.slice(0, 7)}${env.gitDirty ? '+dirty' : ''}` : 'no git';
   return [
     ...(results.partial ? [`PARTIAL RESULTS: ${results.partial.reason}`] : []),
     `scenario ${scenario.id}${scenario.point ? ` [${pointLabel(scenario.point)}]` : ''}: ${scenario.description}`,
-    `ideal ${ideal ? `${seconds(ideal.ms)} s = ${ideal.basis}` : 'none (no physical floor for this workload)'}; ${results.runsPerImplementation} measured runs each, fresh process per run`,
+    `ideal ${ideal ? `${seconds(ideal.ms)} s = ${ideal.basis}` : 'none (no physical floor for this workload)'}; ${runsLine(results)}, fresh process per run`,
     `${env.cpuModel}, ${env.availableParallelism} cores, Node ${env.node}, ${sha}, ${results.createdAt}`,
   ];
 }
