@@ -1,5 +1,6 @@
 // `pnpm docs [--check]`: regenerates docs/results/*.md and the README's results blocks from the committed results
-// files. --check writes nothing and exits 1 when any of them is stale, naming each one.
+// files, and the capability table in docs/implementations.md from the registry. --check writes nothing and exits 1
+// when any of them is stale, naming each one.
 import { projectRoot } from '../core/paths.js';
 import { parseFlags } from '../harness/cli/flags.js';
 import { runCli } from '../harness/cli/run-cli.js';
@@ -8,7 +9,8 @@ import { planDocs, staleDocs, writeDocs } from '../harness/docs/generate.js';
 const USAGE = `Usage: pnpm docs [--check]
 
   Writes docs/results/<scenario>.md for every scenario with results files under results/, and fills the README's
-  <!-- results:<id> --> blocks, from the newest results file of each.
+  <!-- results:<id> --> blocks, from the newest results file of each; fills the <!-- capabilities --> block of
+  docs/implementations.md from the capabilities in impls/registry.ts.
   --check    write nothing; exit 1 if any generated file differs from what would be written`;
 
 function main(argv: string[]): void {

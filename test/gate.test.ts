@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compare, judge } from '../harness/gate/compare.js';
+import { compare, judge, judgeCount } from '../harness/gate/compare.js';
 import { mannWhitney, smallestP } from '../harness/stats/mann-whitney.js';
 import { projectRoot } from '../core/paths.js';
 import { tempDir, tinyScenario } from './helpers.js';
@@ -180,5 +180,50 @@ describe('pnpm gate --against (A/B in one job)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('error: --against is "no-such-branch"; allowed: a branch, tag or commit of this repository');
     expect(worktrees()).toBe(before);
+  });
+});
+
+describe('gate metrics beyond wall time and heap', () => {
+  it('judges CPU per task from each run, (user + system) / tasks', () => {
+    const base = resultsWith('home-async', [100, 101, 99, 100, 102, 98], [10, 10, 10, 10, 10, 10], 'aaaaaaa');
+    const slower = resultsWith('home-async', [100, 101, 99, 100, 102, 98], [10, 10, 10, 10, 10, 10], 'bbbbbbb');
+    // The fixture sample spends wallMs / 2 user + wallMs / 10 system: 0.6 × wall. Make the candidate's CPU 25 % higher.
+    for (const impl of slower.implementations) {
+      if (impl.state === 'skipped') continue;
+      for (const run of impl.runs) if (run.state === 'measured') run.sample.cpuUserMs *= 1.3;
+    }
+    const [row] = compare(base, slower, { implementations: ['home-async'], metrics: ['cpuMsPerTask'] });
+    expect(row).toMatchObject({ metric: 'cpuMsPerTask', verdict: 'regressed' });
+    expect(row!.baselineMedian).toBeCloseTo((100 * 0.6) / base.scenario.tasks, 10);
+    expect(row!.change).toBeCloseTo(0.25, 10);
+  });
+
+  it('judges a counted metric by its threshold alone', () => {
+    expect(judgeCount(1000, 1012, 0.005)).toMatchObject({ verdict: 'regressed', p: null });
+    expect(judgeCount(1000, 1003, 0.005)).toMatchObject({ verdict: 'no change' });
+    expect(judgeCount(1000, 990, 0.005)).toMatchObject({ verdict: 'improved' });
+  });
+
+  it('reads instructions per task from files counted with --instructions, and is inconclusive without them', () => {
+    const withCount = (perTask: number, sha: string): ResultsFile => {
+      const r = resultsWith('home-async', [100, 101, 99, 100, 102, 98], [10, 10, 10, 10, 10, 10], sha);
+      const impl = r.implementations[0]!;
+      if (impl.state === 'completed') impl.instructions = { state: 'counted', perTask, counts: [], method: 'test' };
+      return r;
+    };
+    const [row] = compare(withCount(1869, 'aaaaaaa'), withCount(1890, 'bbbbbbb'), { implementations: ['home-async'], metrics: ['instructionsPerTask'] });
+    expect(row).toMatchObject({ verdict: 'regressed', baselineMedian: 1869, candidateMedian: 1890 });
+    const plain = resultsWith('home-async', [100], [10], 'ccccccc');
+    const [missing] = compare(plain, plain, { implementations: ['home-async'], metrics: ['instructionsPerTask'] });
+    expect(missing).toMatchObject({ verdict: 'inconclusive', why: expect.stringMatching(/^no instruction count in the baseline/) });
+  });
+
+  it('names the allowed metrics when --metric is wrong', () => {
+    const dir = tempDir();
+    const file = join(dir, 'r.json');
+    writeFileSync(file, JSON.stringify(resultsWith('home-async', [100, 101], [10, 10], 'aaaaaaa')));
+    const r = spawnSync(process.execPath, [join(projectRoot, 'dist', 'scripts', 'gate.js'), '--baseline', file, '--candidate', file, '--metric', 'speed'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('error: --metric is "speed"; allowed: wallMs | heapPeakBytes | cpuMsPerTask | instructionsPerTask');
   });
 });

@@ -6,7 +6,7 @@ import { parseFlags } from './flags.js';
 import { errors } from '../../core/errors.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { runAb } from '../gate/ab.js';
-import { compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS } from '../gate/compare.js';
+import { ALL_GATE_METRICS, compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS, GATE_METRICS, type GateMetric } from '../gate/compare.js';
 import { renderGateMarkdown, renderGateTable } from '../gate/render.js';
 import { readResultsFile } from '../results/store.js';
 import { checkComparable, resolveBaseline } from '../gate/baseline.js';
@@ -14,7 +14,10 @@ import { type ResultsFile } from '../results/schema.js';
 
 const USAGE = `Usage: pnpm gate --baseline <results file or folder> --candidate <results file> [--impl <name>]...
        pnpm gate --against <git ref> [--scenario gate] [--runs N] [--impl <name>]...
-   both: [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--markdown FILE] [--force]
+   both: [--metric wallMs|heapPeakBytes|cpuMsPerTask|instructionsPerTask]... (default: wallMs, heapPeakBytes)
+         [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--cpu-threshold 0.10]
+         [--instructions-threshold 0.005] [--markdown FILE] [--force]
+instructionsPerTask counts under valgrind (--against counts both sides; files need pnpm bench --instructions).
 Exit codes: 0 nothing regressed, 1 regressed, 2 bad input or incomparable sides, 3 the gate failed to run.
 --force compares results from different hardware or scenario definitions anyway.`;
 
@@ -38,12 +41,19 @@ export async function main(argv: string[]): Promise<void> {
     scenario: { type: 'string' },
     runs: { type: 'string' },
     force: { type: 'boolean' },
+    metric: { type: 'string', multiple: true },
+    'cpu-threshold': { type: 'string' },
+    'instructions-threshold': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  const metrics = (values.metric ?? [...GATE_METRICS]).map((m) => {
+    if (!(ALL_GATE_METRICS as readonly string[]).includes(m)) throw errors.invalidFlag('metric', m, ALL_GATE_METRICS.join(' | '));
+    return m as GateMetric;
+  });
   let baseline: ResultsFile;
   let candidate: ResultsFile;
   let names: string[];
@@ -57,6 +67,7 @@ export async function main(argv: string[]): Promise<void> {
       scenario,
       implementations: names,
       runs,
+      instructions: metrics.includes('instructionsPerTask'),
       log: (line) => process.stderr.write(`${line}\n`),
     }));
   } else {
@@ -78,6 +89,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const rows = compare(baseline, candidate, {
     implementations: names,
+    metrics,
     alpha: fraction('alpha', values.alpha, DEFAULT_ALPHA, 0.5),
     // Flags beat the scenario's gateThresholds, which beat the defaults.
     thresholds: {
@@ -88,6 +100,8 @@ export async function main(argv: string[]): Promise<void> {
         candidate.scenario.gateThresholds?.heapPeakBytes ?? DEFAULT_THRESHOLDS.heapPeakBytes,
         10,
       ),
+      cpuMsPerTask: fraction('cpu-threshold', values['cpu-threshold'], DEFAULT_THRESHOLDS.cpuMsPerTask, 10),
+      instructionsPerTask: fraction('instructions-threshold', values['instructions-threshold'], DEFAULT_THRESHOLDS.instructionsPerTask, 10),
     },
   });
   const sha = (r: ResultsFile) => r.env.gitSha?.slice(0, 7) ?? 'no git';

@@ -20,6 +20,8 @@ const CHILD_ENTRIES = [
 ] as const;
 
 export interface AbOptions {
+  /** Also count instructions per task on each side (for the instructionsPerTask metric). */
+  instructions?: boolean;
   ref: string;
   scenario: Scenario;
   implementations: readonly string[];
@@ -68,6 +70,7 @@ export async function runAb(options: AbOptions): Promise<{ baseline: ResultsFile
       scenario: options.scenario,
       contenders,
       runs: options.runs,
+      ...(options.instructions ? { instructions: true } : {}),
       onProgress: (event) => {
         if (event.type === 'end') log(`run ${event.run}/${event.runs} ${event.name}: ${event.ok ? event.detail : `FAILED: ${event.detail}`}`);
         if (event.type === 'skipped') log(`${event.name}: skipped: ${event.reason}`);

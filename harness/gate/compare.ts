@@ -5,10 +5,17 @@ import { mannWhitney, smallestP } from '../stats/mann-whitney.js';
 import { type ResultsFile } from '../results/schema.js';
 
 export type Verdict = 'regressed' | 'improved' | 'no change' | 'inconclusive';
-export type GateMetric = 'wallMs' | 'heapPeakBytes';
+export type GateMetric = 'wallMs' | 'heapPeakBytes' | 'cpuMsPerTask' | 'instructionsPerTask';
 
+/** Every metric the gate can judge; `--metric` picks among them. */
+export const ALL_GATE_METRICS: readonly GateMetric[] = ['wallMs', 'heapPeakBytes', 'cpuMsPerTask', 'instructionsPerTask'];
+/** What the gate judges when no --metric is given. */
 export const GATE_METRICS: readonly GateMetric[] = ['wallMs', 'heapPeakBytes'];
-export const DEFAULT_THRESHOLDS: Record<GateMetric, number> = { wallMs: 0.1, heapPeakBytes: 0.2 };
+/**
+ * The smallest change each metric calls a regression. Wall time and heap: beyond run-to-run noise on shared
+ * machines. Instructions are counted, not sampled (about 0.3 % apart between repeats), so 0.5 % stands clear of them.
+ */
+export const DEFAULT_THRESHOLDS: Record<GateMetric, number> = { wallMs: 0.1, heapPeakBytes: 0.2, cpuMsPerTask: 0.1, instructionsPerTask: 0.005 };
 export const DEFAULT_ALPHA = 0.05;
 
 export interface Judgement {
@@ -58,11 +65,32 @@ export function judge(baseline: readonly number[], candidate: readonly number[],
 export function samplesOf(results: ResultsFile, implementation: string, metric: GateMetric): number[] {
   const impl = results.implementations.find((i) => i.name === implementation);
   if (!impl || impl.state === 'skipped') return [];
-  return impl.runs.flatMap((r) => (r.state === 'measured' && r.problems.length === 0 ? [r.sample[metric]] : []));
+  if (metric === 'instructionsPerTask') {
+    return impl.state === 'completed' && impl.instructions?.state === 'counted' ? [impl.instructions.perTask] : [];
+  }
+  const tasks = impl.scaled ? impl.scaled.tasks : results.scenario.tasks;
+  return impl.runs.flatMap((r) => {
+    if (r.state !== 'measured' || r.problems.length > 0) return [];
+    return [metric === 'cpuMsPerTask' ? (r.sample.cpuUserMs + r.sample.cpuSystemMs) / tasks : r.sample[metric]];
+  });
+}
+
+/**
+ * Counted metrics (instructions per task) come as one count per side with a repeat spread far below the threshold:
+ * no rank test is needed, or possible, on one value; the threshold alone decides.
+ */
+export function judgeCount(baseline: number, candidate: number, threshold: number): Judgement {
+  const change = candidate / baseline - 1;
+  const why = `counted, not sampled: ${percent(change)} against the ${percent(threshold)} threshold`;
+  if (change > threshold) return { verdict: 'regressed', change, p: null, why };
+  if (change < -threshold) return { verdict: 'improved', change, p: null, why };
+  return { verdict: 'no change', change, p: null, why };
 }
 
 export interface CompareOptions {
   implementations: readonly string[];
+  /** Default GATE_METRICS. */
+  metrics?: readonly GateMetric[];
   alpha?: number;
   thresholds?: Partial<Record<GateMetric, number>>;
 }
@@ -71,7 +99,7 @@ export function compare(baseline: ResultsFile, candidate: ResultsFile, options: 
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const rows: GateRow[] = [];
   for (const implementation of options.implementations) {
-    for (const metric of GATE_METRICS) {
+    for (const metric of options.metrics ?? GATE_METRICS) {
       const b = samplesOf(baseline, implementation, metric);
       const c = samplesOf(candidate, implementation, metric);
       const base = { implementation, scenario: candidate.scenario.id, metric, nBaseline: b.length, nCandidate: c.length };
@@ -79,11 +107,14 @@ export function compare(baseline: ResultsFile, candidate: ResultsFile, options: 
         const side = b.length === 0 ? 'baseline' : 'candidate';
         rows.push({
           ...base, verdict: 'inconclusive', change: 0, p: null, baselineMedian: NaN, candidateMedian: NaN,
-          why: `no clean measured run in the ${side}`,
+          why: metric === 'instructionsPerTask'
+            ? `no instruction count in the ${side} (count with pnpm bench --instructions, or gate --against with --metric instructionsPerTask)`
+            : `no clean measured run in the ${side}`,
         });
         continue;
       }
-      rows.push({ ...base, ...judge(b, c, thresholds[metric], options.alpha), baselineMedian: median(b), candidateMedian: median(c) });
+      const judgement = metric === 'instructionsPerTask' ? judgeCount(b[0]!, c[0]!, thresholds[metric]) : judge(b, c, thresholds[metric], options.alpha);
+      rows.push({ ...base, ...judgement, baselineMedian: median(b), candidateMedian: median(c) });
     }
   }
   return rows;

@@ -2,12 +2,23 @@
 import type { GateMetric, GateRow } from './compare.js';
 import { markdownTable, textTable, type Table } from '../output/table.js';
 
-const METRIC_LABEL: Record<GateMetric, string> = { wallMs: 'wall time', heapPeakBytes: 'peak heap' };
+const METRIC_LABEL: Record<GateMetric, string> = {
+  wallMs: 'wall time', heapPeakBytes: 'peak heap', cpuMsPerTask: 'CPU per task', instructionsPerTask: 'instructions per task',
+};
 const HEADER = ['implementation', 'metric', 'baseline median', 'candidate median', 'change', 'p', 'n', 'verdict', 'why'];
 
 function value(metric: GateMetric, x: number): string {
   if (!Number.isFinite(x)) return '—';
-  return metric === 'wallMs' ? `${(x / 1000).toFixed(3)} s` : `${(x / 1024 / 1024).toFixed(1)} MB`;
+  switch (metric) {
+    case 'wallMs':
+      return `${(x / 1000).toFixed(3)} s`;
+    case 'heapPeakBytes':
+      return `${(x / 1024 / 1024).toFixed(1)} MB`;
+    case 'cpuMsPerTask':
+      return `${(x * 1000).toFixed(2)} µs`;
+    case 'instructionsPerTask':
+      return x.toFixed(0);
+  }
 }
 
 function cells(row: GateRow): string[] {
