@@ -1,28 +1,39 @@
-// The generated docs stay in step with the committed results files: `pnpm docs --check` over the repository finds
-// nothing stale, a changed or added results file makes it fail, and every figure in the hand-written findings names
-// a results file that exists.
+// The generated docs stay in step with the committed results files and the registry: `pnpm docs --check` over the
+// repository finds nothing stale, a changed or added results file (or a hand-edited capability table) makes it fail,
+// the README's extension recipes show the real files, and every figure in the hand-written findings names a results
+// file that exists.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compiledFile, projectRoot } from '../core/paths.js';
+import { capabilityTable, implementationNames } from '../impls/registry.js';
+import { CAPABILITY_LABELS, type CapabilityRow } from '../impls/capabilities.js';
+import { capabilityMarkdown } from '../harness/docs/capabilities.js';
 import { collectResults } from '../harness/docs/collect.js';
-import { fillReadmeBlocks, planDocs, staleDocs, writeDocs } from '../harness/docs/generate.js';
+import { reproduceCommand } from '../harness/docs/pages.js';
+import { fillCapabilityBlock, fillReadmeBlocks, IMPLEMENTATIONS_PAGE, planDocs, staleDocs, writeDocs } from '../harness/docs/generate.js';
 
 const temps: string[] = [];
 afterEach(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A temporary project holding the README, the generated pages and only the `million` results. */
+/** A temporary project holding the README, the implementations page, the generated pages and only the `million` results. */
 function copyOfMillion(): string {
   const root = mkdtempSync(join(tmpdir(), 'poolbench-docs-'));
   temps.push(root);
   cpSync(join(projectRoot, 'results', 'million'), join(root, 'results', 'million'), { recursive: true });
   cpSync(join(projectRoot, 'README.md'), join(root, 'README.md'));
+  cpSync(join(projectRoot, IMPLEMENTATIONS_PAGE), join(root, IMPLEMENTATIONS_PAGE));
   writeDocs(root);
   return root;
+}
+
+/** The lines between the capability markers of a page. */
+function capabilityBlock(page: string): string {
+  return page.slice(page.indexOf('<!-- capabilities -->'), page.indexOf('<!-- /capabilities -->'));
 }
 
 function newestMillionFile(root: string): string {
@@ -48,6 +59,54 @@ describe('pnpm docs --check over the repository', () => {
     const block = readme.slice(readme.indexOf('<!-- results:million -->'), readme.indexOf('<!-- /results:million -->'));
     expect(block).toContain(`Results file: [\`${newest.path}\`]`);
     expect(block).toContain('| implementation |');
+  });
+
+  it('holds the capability table of every registry implementation in docs/implementations.md, as the registry says', () => {
+    const page = readFileSync(join(projectRoot, IMPLEMENTATIONS_PAGE), 'utf8');
+    // On failure: run `pnpm docs` and commit what it writes.
+    expect(fillCapabilityBlock(page, capabilityTable)).toBe(page);
+    const block = capabilityBlock(page);
+    for (const name of implementationNames) expect(block).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+    for (const label of Object.values(CAPABILITY_LABELS)) expect(block).toContain(`| ${label} |`);
+    // A "no" carries its reason under the table, in the registry's own words.
+    expect(block).toContain('never retires an idle worker');
+  });
+});
+
+describe('the capability table', () => {
+  const row = (name: string, dynamicThreads: CapabilityRow['cells']['dynamicThreads']): CapabilityRow => ({
+    name,
+    kind: 'worker-threads',
+    cells: {
+      runsOn: { value: 'worker-threads' },
+      concurrency: { value: 'workers × tasks per worker' },
+      dynamicThreads,
+      taskMessages: { value: 'yes' },
+      sharedMemory: { value: 'yes' },
+      retry: { value: 'n/a' },
+      requires: { value: 'nothing' },
+    },
+  });
+
+  it('prints one row per implementation and each reason for a "no" once, naming every row that gives it', () => {
+    const fixed = { value: 'no', reason: 'starts a fixed number of threads' };
+    const text = capabilityMarkdown([row('a', fixed), row('b', { value: 'yes' }), row('c', fixed)]);
+    const lines = text.split('\n');
+    expect(lines.filter((l) => /^\| `[abc]` \|/.test(l))).toHaveLength(3);
+    expect(lines.filter((l) => l.includes('starts a fixed number of threads'))).toEqual([
+      '- shrinks when idle (dynamicThreads): no for `a`, `c` — starts a fixed number of threads',
+    ]);
+  });
+
+  it('refuses a page without exactly one pair of markers, in order, naming the page', () => {
+    const open = '<!-- capabilities -->\n';
+    const close = '<!-- /capabilities -->\n';
+    for (const page of ['# no markers\n', open, `${close}${open}`, `${open}${close}${open}${close}`]) {
+      expect(() => fillCapabilityBlock(page, capabilityTable)).toThrow(
+        /^docs\/implementations\.md: capabilities block is "\d opening and \d closing markers"; allowed: one <!-- capabilities --> line followed by one <!-- \/capabilities --> line$/,
+      );
+    }
+    expect(fillCapabilityBlock(`before\n${open}stale\n${close}after\n`, capabilityTable)).toMatch(/^before\n<!-- capabilities -->\n<!-- generated[^\n]*\n\| implementation \|[\s\S]*\n<!-- \/capabilities -->\nafter\n$/);
   });
 });
 
@@ -84,6 +143,29 @@ describe('pnpm docs on a temporary copy', () => {
     expect(existsSync(join(root, 'docs', 'results', 'million.notes.md'))).toBe(true);
   });
 
+  it('reports the implementations page stale when its capability table is edited by hand, and restores it', () => {
+    const root = copyOfMillion();
+    const file = join(root, IMPLEMENTATIONS_PAGE);
+    const generated = readFileSync(file, 'utf8');
+    const edited = generated.replace(/^(\| `workerpool` \|[^\n]*?)\| one task per thread \|/m, '$1| workers × tasks per worker |');
+    expect(edited).not.toBe(generated);
+    writeFileSync(file, edited);
+    expect(staleDocs(root)).toEqual([IMPLEMENTATIONS_PAGE]);
+    expect(writeDocs(root).written).toEqual([IMPLEMENTATIONS_PAGE]);
+    expect(readFileSync(file, 'utf8')).toBe(generated);
+    // Prose outside the block is the page's own: editing it is not staleness.
+    writeFileSync(file, generated.replace('# Implementations', '# Implementations, edited'));
+    expect(staleDocs(root)).toEqual([]);
+  });
+
+  it('gives the command that reproduces adaptive runs: the flags, unless the scenario\'s own settle field asked for them', () => {
+    const results = JSON.parse(readFileSync(newestMillionFile(copyOfMillion()), 'utf8'));
+    expect(reproduceCommand(results)).not.toContain('--precision');
+    const adaptive = { precision: 0.03, maxRuns: 12, rowBudgetSeconds: 90 };
+    expect(reproduceCommand({ ...results, adaptive })).toMatch(/ --precision 0\.03 --max-runs 12 --row-budget 90$/);
+    expect(reproduceCommand({ ...results, adaptive, scenario: { ...results.scenario, settle: adaptive } })).not.toContain('--precision');
+  });
+
   it('writes the same bytes twice (no clock in the output)', () => {
     const root = copyOfMillion();
     const once = planDocs(root).files;
@@ -106,6 +188,27 @@ describe('pnpm docs on a temporary copy', () => {
     expect(() => fillReadmeBlocks('<!-- results:payload -->\n<!-- /results:payload -->\n', collectResults(root))).toThrow(
       'allowed: a scenario without a sweep',
     );
+  });
+});
+
+describe('the README\'s extension recipes', () => {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  /** A source file without its comment lines: the README shows the code, the file's header comment stays in the file. */
+  const code = (text: string) => text.split('\n').filter((line) => !line.startsWith('//')).join('\n').trim();
+  const source = (...path: string[]) => readFileSync(join(projectRoot, ...path), 'utf8');
+
+  it('shows impls/p-limit.ts and its registry entry as they are', () => {
+    const [adapter, entry] = blocks[0]!.split('\n// impls/registry.ts, in `const entries = { … }`:\n');
+    expect(code(adapter!)).toBe(code(source('impls', 'p-limit.ts')));
+    expect(source('impls', 'registry.ts')).toContain(entry!.replace(/\n$/, ''));
+  });
+
+  it('shows scenarios/workloads/noop.ts as it is, and the two lines that list it', () => {
+    expect(code(blocks[1]!)).toBe(code(source('scenarios', 'workloads', 'noop.ts')));
+    const index = source('scenarios', 'workloads', 'index.ts');
+    expect(index).toContain("import { noop } from './noop.js';");
+    expect(index).toMatch(/export const workloadKinds = \[[^\]]*\n {2}noop,\n/);
   });
 });
 

@@ -26,7 +26,7 @@ export function capabilityMarkdown(rows: readonly CapabilityRow[]): string {
   }
   const notes = [...reasons.entries()].map(([key, names]) => {
     const [label, reason] = key.split('\u0000') as [string, string];
-    return `- ${label}, no: ${names.map((n) => `\`${n}\``).join(', ')}: ${reason}`;
+    return `- ${label}: no for ${names.map((n) => `\`${n}\``).join(', ')} — ${reason}`;
   });
   return notes.length ? `${table}\n\n${notes.join('\n')}` : table;
 }
