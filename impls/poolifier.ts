@@ -1,10 +1,10 @@
 // poolifier: a worker-thread pool with per-worker task queues; threads × tasksQueueOptions.concurrency.
-import { DynamicThreadPool, FixedThreadPool } from 'poolifier';
+import { DynamicThreadPool, FixedThreadPool, type WorkerChoiceStrategy } from 'poolifier';
 import type { TaskInput } from '../scenarios/workloads/task.js';
 import { appliedThreads, compiledWorkerFile, requireSplit, threadBounds, workerDataFor } from './mapping.js';
-import type { AdapterSession, RunPlan } from './types.js';
+import type { AdapterSession, RunPlan, Variant } from './types.js';
 
-export async function setup(plan: RunPlan): Promise<AdapterSession> {
+export async function setup(plan: RunPlan, variant?: Variant): Promise<AdapterSession> {
   const split = requireSplit(plan);
   const bounds = threadBounds(plan);
   // Without its tasks queue poolifier posts every task to a worker at once, so only the queue's concurrency
@@ -14,6 +14,8 @@ export async function setup(plan: RunPlan): Promise<AdapterSession> {
     tasksQueueOptions: { concurrency: split.tasksPerWorker },
     // A dynamic pool's idle limit is set in the worker (maxInactiveTime); the worker reads it from workerData.
     workerOptions: { workerData: { ...workerDataFor(plan), ...(bounds.idleTimeoutMs === null ? {} : { maxInactiveTime: bounds.idleTimeoutMs }) } },
+    // A variant's setting (another workerChoiceStrategy); the default row passes none.
+    ...(variant?.options as { workerChoiceStrategy?: WorkerChoiceStrategy } | undefined),
   };
   const file = compiledWorkerFile('poolifier-worker');
   const pool =
@@ -31,7 +33,8 @@ export async function setup(plan: RunPlan): Promise<AdapterSession> {
       concurrency: info.maxSize * split.tasksPerWorker,
       ...appliedThreads(bounds.idleTimeoutMs !== null, info.workerNodes, info.minSize, info.maxSize),
       tasksPerWorker: split.tasksPerWorker,
-      options: { ...options, minSize: info.minSize, maxSize: info.maxSize },
+      // The strategy as the pool reports it, so a variant's is checked against what poolifier really uses.
+      options: { ...options, minSize: info.minSize, maxSize: info.maxSize, workerChoiceStrategy: info.defaultStrategy },
     },
     submit(id, done, input, transferList) {
       (transferList ? pool.execute(input, undefined, undefined, transferList) : pool.execute(input ?? id)).then(

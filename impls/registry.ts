@@ -1,12 +1,16 @@
 // The explicit list of implementations, as data. Adding one = one adapter file (exporting setup) + one entry here.
 // Nothing here loads a library: each entry's load() imports its adapter module when a run needs it, so a measured
 // child carries only its own library, and planning (--list, canRun, scaleDown, the gate) loads none.
-import { capabilityRows, FIXED_THREADS, MAIN_THREAD, WORKER_POOL, type CapabilityRow } from './capabilities.js';
+import { capabilityRows, FIXED_THREADS, MAIN_THREAD, NO_RETRY, WORKER_POOL, type CapabilityRow } from './capabilities.js';
+import { goRequirement } from './reference/go-goroutines.js';
 import { bullmqRequirement, bullmqScaleDown } from './support/bullmq-plan.js';
-import type { AdapterInfo, AdapterModule, RegistryEntry } from './types.js';
+import type { AdapterInfo, AdapterModule, RegistryEntry, Variant } from './types.js';
 
-/** An entry as written below: the name is its key, `module` imports the adapter file. */
-type EntryData = Omit<AdapterInfo, 'name'> & { module: () => Promise<AdapterModule> };
+/**
+ * An entry as written below: the name is its key, `module` imports the adapter file, `variants` are named settings
+ * run as rows of their own (`piscina[atomics=disabled]`), opt-in by name or with `piscina[*]`.
+ */
+type EntryData = Omit<AdapterInfo, 'name' | 'variant' | 'source'> & { module: () => Promise<AdapterModule>; variants?: readonly Variant[] };
 
 const entries = {
   'home-async': {
@@ -28,10 +32,16 @@ const entries = {
   fastq: {
     packageName: 'fastq', kind: 'in-thread', summary: 'callback queue with object reuse; its primary callback API, q.push(id, done)',
     capabilities: MAIN_THREAD, module: () => import('./fastq.js'),
+    variants: [
+      { name: 'api=promise', options: { api: 'promise' }, summary: 'fastq.promise(worker, concurrency) and await q.push(id): the API most users call' },
+    ],
   },
   piscina: {
     packageName: 'piscina', kind: 'worker-threads', summary: 'worker-thread pool; threads × concurrentTasksPerWorker',
     capabilities: WORKER_POOL, module: () => import('./piscina.js'),
+    variants: [
+      { name: 'atomics=disabled', options: { atomics: 'disabled' }, summary: 'no Atomics.wait in idle workers: the setting users switch off to cut event-loop lag' },
+    ],
   },
   tinypool: {
     packageName: 'tinypool', kind: 'worker-threads', summary: 'worker-thread pool forked from piscina; threads × concurrentTasksPerWorker',
@@ -48,6 +58,12 @@ const entries = {
   poolifier: {
     packageName: 'poolifier', kind: 'worker-threads', summary: 'fixed worker-thread pool with per-worker task queues; threads × tasksQueueOptions.concurrency',
     capabilities: WORKER_POOL, module: () => import('./poolifier.js'),
+    variants: [
+      {
+        name: 'workerChoiceStrategy=ROUND_ROBIN', options: { workerChoiceStrategy: 'ROUND_ROBIN' },
+        summary: 'workers chosen in turn instead of the default LEAST_USED',
+      },
+    ],
   },
   unbounded: {
     kind: 'reference', summary: 'no pool: every submitted task starts at once, ignoring concurrency',
@@ -60,6 +76,15 @@ const entries = {
   lanes: {
     kind: 'reference', summary: 'no pool: C async loops each taking the next id; the floor for in-thread pools at concurrency C',
     capabilities: MAIN_THREAD, module: () => import('./reference/lanes.js'),
+  },
+  'go-goroutines': {
+    kind: 'reference', summary: "Go's own idiom in its own process: a goroutine per task, a buffered channel of capacity C as the semaphore",
+    capabilities: {
+      runsOn: 'processes', concurrency: 'limit', dynamicThreads: "Go's scheduler keeps GOMAXPROCS threads: there is no pool to shrink",
+      taskMessages: 'the Go program makes its tasks from ids alone', sharedMemory: "the Go program runs in its own process, out of reach of the harness's shared memory",
+      retry: NO_RETRY,
+    },
+    requires: goRequirement, module: () => import('./reference/go-goroutines.js'),
   },
   'raw-workers': {
     kind: 'reference', summary: 'hand-written worker_threads + postMessage, round-robin, several tasks per worker',
@@ -80,13 +105,50 @@ const entries = {
 
 export type ImplementationName = keyof typeof entries;
 
-function entry(name: string, { module, ...info }: EntryData): RegistryEntry {
+function entry(name: string, { module, variants, ...info }: EntryData): RegistryEntry {
   return {
     name,
     ...info,
+    ...(variants ? { variants } : {}),
     async load() {
       const { setup } = await module();
       return { name, ...info, setup };
+    },
+  };
+}
+
+/** Whether each of the variant's options shows, as given, in what the session says it applied. */
+export function unappliedVariantOptions(variant: Variant, applied: Record<string, unknown>): string[] {
+  return Object.entries(variant.options).flatMap(([key, wanted]) =>
+    JSON.stringify(applied[key]) === JSON.stringify(wanted) ? [] : [`${key} applied as ${JSON.stringify(applied[key])}, the variant sets ${JSON.stringify(wanted)}`],
+  );
+}
+
+/** A variant's row: the base entry's description under `base[variant]`; its setup gets the variant and must apply it. */
+function variantEntry(base: string, data: EntryData, variant: Variant): RegistryEntry {
+  const { module, variants: _variants, ...info } = data;
+  const name = `${base}[${variant.name}]`;
+  return {
+    name,
+    ...info,
+    summary: `${data.summary}; with ${variant.name}: ${variant.summary}`,
+    variant,
+    async load() {
+      const { setup } = await module();
+      return {
+        name,
+        ...info,
+        variant,
+        async setup(plan) {
+          const session = await setup(plan, variant);
+          const missing = unappliedVariantOptions(variant, session.applied.options);
+          if (missing.length > 0) {
+            await session.teardown();
+            throw new Error(`${name}: the variant was not applied: ${missing.join('; ')}`);
+          }
+          return session;
+        },
+      };
     },
   };
 }
@@ -105,6 +167,35 @@ export const defaultImplementationNames = implementationNames.filter((name) => r
 
 export function isImplementationName(name: string): name is ImplementationName {
   return Object.hasOwn(entries, name);
+}
+
+/** Every variant row, by its full name (`piscina[atomics=disabled]`), in registry order. */
+export const variantRegistry: Record<string, RegistryEntry> = Object.fromEntries(
+  Object.entries(entries as Record<string, EntryData>).flatMap(([base, data]) =>
+    (data.variants ?? []).map((variant) => [`${base}[${variant.name}]`, variantEntry(base, data, variant)] as const),
+  ),
+);
+
+export const variantNames = Object.keys(variantRegistry);
+
+/** An implementation or variant row by its full name; undefined for an unknown name. */
+export function findImplementation(name: string): RegistryEntry | undefined {
+  return isImplementationName(name) ? registry[name] : variantRegistry[name];
+}
+
+/**
+ * The rows one --impl selects: a name (`piscina`), a variant (`piscina[atomics=disabled]`), or `piscina[*]` for
+ * every variant of piscina besides its default row. Empty when nothing matches.
+ */
+export function selectImplementations(selector: string): RegistryEntry[] {
+  const all = /^(.+)\[\*\]$/.exec(selector);
+  if (!all) {
+    const found = findImplementation(selector);
+    return found ? [found] : [];
+  }
+  const base = all[1]!;
+  if (!isImplementationName(base)) return [];
+  return [registry[base], ...(registry[base].variants ?? []).map((variant) => variantRegistry[`${base}[${variant.name}]`]!)];
 }
 
 /** The capability table, one row per implementation in registry order: plain data for the docs generator. */

@@ -102,6 +102,28 @@ export interface Requirement {
   check(env: NodeJS.ProcessEnv): true | Skip;
 }
 
+/**
+ * A named setting of an implementation, run as its own row: `piscina[atomics=disabled]`. The plain row keeps the
+ * library's defaults; a variant applies `options` over them, and each must show, as given, in applied.options.
+ */
+export interface Variant {
+  /** What the row's name carries in brackets: `atomics=disabled`. */
+  name: string;
+  /** The settings it applies, as the adapter records them in applied.options. */
+  options: Record<string, unknown>;
+  /** Why the setting is worth a row, for --list. */
+  summary: string;
+}
+
+/** Where an implementation loaded from outside the registry (--impl ./my-adapter.js) came from, recorded with its results. */
+export interface AdapterSource {
+  /** Absolute path of the adapter module. */
+  path: string;
+  /** The nearest package.json above the module: its name and version; null where there is none (or it has none). */
+  packageName: string | null;
+  version: string | null;
+}
+
 /** Everything known about an implementation without loading its library: enough to list, plan and skip it. */
 export interface AdapterInfo {
   /** Registry key, shown in tables. */
@@ -118,11 +140,15 @@ export interface AdapterInfo {
    * measures the smaller run, scales warm-up alike, and records both counts in the result; nothing else changes.
    */
   scaleDown?(plan: RunPlan): ScaleDown | undefined;
+  /** Set on a variant's row: the setting it applies (the row's name is `base[variant.name]`). */
+  variant?: Variant;
+  /** Set for an implementation loaded from a file outside the registry. */
+  source?: AdapterSource;
 }
 
-/** What an adapter file exports: the part that loads its library. */
+/** What an adapter file exports: the part that loads its library. `variant`: the named setting to apply, if any. */
 export interface AdapterModule {
-  setup(plan: RunPlan): Promise<AdapterSession>;
+  setup(plan: RunPlan, variant?: Variant): Promise<AdapterSession>;
 }
 
 /** A loaded implementation, ready to measure: its description plus its setup. */
@@ -131,4 +157,6 @@ export interface PoolAdapter extends AdapterInfo, AdapterModule {}
 /** A registry entry: the description as data; load() imports the adapter's module (and so its library) on demand. */
 export interface RegistryEntry extends AdapterInfo {
   load(): Promise<PoolAdapter>;
+  /** The named settings this implementation can also run with, each its own row (registry data). */
+  variants?: readonly Variant[];
 }

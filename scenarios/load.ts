@@ -1,9 +1,10 @@
 // Finds scenario files on disk and turns them into validated scenarios.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { errors } from '../core/errors.js';
 import { scenariosDir } from '../core/paths.js';
 import { validateScenario, type ValidatedScenario } from './schema.js';
+import { prepareWorkload } from './workloads/task.js';
 
 export function listScenarioIds(dir = scenariosDir): string[] {
   return readdirSync(dir)
@@ -26,7 +27,8 @@ export function loadScenarioFile(file: string): ValidatedScenario {
   } catch (error) {
     throw errors.malformedJson(shown, (error as Error).message);
   }
-  const validated = validateScenario(json, shown);
+  // A module workload's paths are relative to the scenario file, wherever it lives.
+  const validated = validateScenario(json, shown, { dir: dirname(resolve(file)) });
   const expectedId = file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
   if (validated.scenario.id !== expectedId) {
     throw errors.invalidField(shown, 'id', validated.scenario.id, `${JSON.stringify(expectedId)} (the file's name)`);
@@ -40,4 +42,12 @@ export function loadScenario(idOrPath: string, dir = scenariosDir): ValidatedSce
   const known = listScenarioIds(dir);
   if (!known.includes(idOrPath)) throw errors.unknownScenario(idOrPath, known);
   return loadScenarioFile(join(dir, `${idOrPath}.json`));
+}
+
+/**
+ * Imports every module a scenario's workload names (a module workload's task and input generator), so a missing
+ * export, a non-function or a module that throws at import is reported before any run starts.
+ */
+export async function checkScenarioModules(validated: ValidatedScenario): Promise<void> {
+  for (const scenario of [validated.scenario, ...(validated.points ?? [])]) await prepareWorkload(scenario.workload);
 }

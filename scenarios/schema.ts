@@ -1,5 +1,7 @@
 // Scenarios are data: one JSON file per scenario, checked field by field on load.
+import { isAbsolute, resolve } from 'node:path';
 import { ID_SPACE } from './workloads/runtime.js';
+import { isInputGenerator, missingModuleFile } from './workloads/module.js';
 import { workloadKinds, type Workload } from './workloads/index.js';
 import type { FieldSpec } from './workloads/kind.js';
 import { errors } from '../core/errors.js';
@@ -13,7 +15,7 @@ export type Producer =
   | { style: 'bursts'; size: number; everyMs: number };
 
 /** Scenario fields a sweep may vary, each with one value per grid point. */
-export const SWEEP_KEYS = ['tasks', 'concurrency', 'producer', 'workload.transfer'] as const;
+export const SWEEP_KEYS = ['tasks', 'concurrency', 'threads', 'producer', 'workload.transfer'] as const;
 export type SweepKey = (typeof SWEEP_KEYS)[number];
 export type SweepValue = number | boolean | Producer;
 export type Sweep = Partial<Record<SweepKey, SweepValue[]>>;
@@ -125,8 +127,36 @@ class FieldReader {
   }
 }
 
+/** Where a scenario's relative paths (a module workload's files) start: the scenario file's folder. */
+export interface ScenarioContext {
+  dir: string;
+}
+
+/** A module file named by a scenario: resolved against the scenario's folder; it must be there. */
+function readModulePath(file: string, value: unknown, path: string, context: ScenarioContext): string {
+  const allowed = "a path to a JavaScript module file, relative to the scenario file's folder";
+  if (typeof value !== 'string' || value.trim() === '') throw errors.invalidField(file, path, value, allowed);
+  const absolute = isAbsolute(value) ? value : resolve(context.dir, value);
+  const missing = missingModuleFile(absolute);
+  if (missing) throw errors.invalidField(file, path, value, `${allowed} (${absolute}: ${missing})`);
+  return absolute;
+}
+
+function readExportName(r: FieldReader, value: unknown, path: string, fallback: string): string {
+  return value === undefined ? fallback : r.text(value, path, /^[\p{L}_$][\p{L}\p{N}_$]*$/u, 'the name of one of the module\'s exports (a JavaScript identifier, e.g. "default")');
+}
+
+/** A fixed JSON value, or `{ generator, export }` naming a module that maps a task id to its input; absent stays absent. */
+function readModuleInput(r: FieldReader, file: string, value: unknown, path: string, context: ScenarioContext): unknown {
+  if (!isInputGenerator(value)) return value;
+  return {
+    generator: readModulePath(file, value.generator, `${path}.generator`, context),
+    export: readExportName(r, value.export, `${path}.export`, 'default'),
+  };
+}
+
 /** One workload field by its kind's rule, read with the same reader (and so the same errors) as every other field. */
-function readWorkloadField(r: FieldReader, file: string, value: unknown, path: string, spec: FieldSpec): number | boolean {
+function readWorkloadField(r: FieldReader, file: string, value: unknown, path: string, spec: FieldSpec, context: ScenarioContext): unknown {
   switch (spec.type) {
     case 'positive-number':
       return r.positiveNumber(value, path);
@@ -135,11 +165,17 @@ function readWorkloadField(r: FieldReader, file: string, value: unknown, path: s
     case 'boolean':
       if (typeof value !== 'boolean') throw errors.invalidField(file, path, value, spec.allowed);
       return value;
+    case 'module-path':
+      return readModulePath(file, value, path, context);
+    case 'export-name':
+      return readExportName(r, value, path, spec.default);
+    case 'module-input':
+      return readModuleInput(r, file, value, path, context);
   }
 }
 
 /** The workload by its kind's declaration (scenarios/workloads/): its fields, in the order the kind lists them. */
-function readWorkload(r: FieldReader, file: string, value: unknown): Workload {
+function readWorkload(r: FieldReader, file: string, value: unknown, context: ScenarioContext): Workload {
   const kinds = workloadKinds.map((k) => k.kind);
   if (!isObject(value)) throw errors.invalidField(file, 'workload', value, `an object with kind ${kinds.join(' | ')}`);
   const kind = workloadKinds.find((k) => k.kind === value.kind);
@@ -147,7 +183,11 @@ function readWorkload(r: FieldReader, file: string, value: unknown): Workload {
   const fields = Object.entries(kind.fields) as Array<[string, FieldSpec]>;
   const w = r.object(value, 'workload', ['kind', ...fields.map(([name]) => name)]);
   const workload: Record<string, unknown> = { kind: kind.kind };
-  for (const [name, spec] of fields) workload[name] = readWorkloadField(r, file, w[name], `workload.${name}`, spec);
+  for (const [name, spec] of fields) {
+    const read = readWorkloadField(r, file, w[name], `workload.${name}`, spec, context);
+    // Optional fields (a module's input) stay absent rather than undefined, so the scenario reads back as written.
+    if (read !== undefined) workload[name] = read;
+  }
   // Every field of the kind, each read by its rule: exactly that kind's workload.
   return workload as unknown as Workload;
 }
@@ -194,6 +234,11 @@ function readGateThresholds(r: FieldReader, file: string, value: unknown): { wal
     out[key] = v;
   }
   return out;
+}
+
+function readRowBudget(file: string, value: unknown): number {
+  if (typeof value === 'number' && value > 0 && value <= 86_400) return value;
+  throw errors.invalidField(file, 'settle.rowBudgetSeconds', value, 'seconds > 0 and ≤ 86400 (the child time one row may use)');
 }
 
 function readThreads(file: string, value: unknown): number | 'auto' {
@@ -278,33 +323,36 @@ function labelOf(values: Partial<Record<SweepKey, SweepValue>>, scenario: Scenar
   return point;
 }
 
-/** Checks parsed JSON against the scenario schema; `file` names the source in every error. */
-export function validateScenario(value: unknown, file: string): ValidatedScenario {
+/**
+ * Checks parsed JSON against the scenario schema; `file` names the source in every error. Relative module paths
+ * are resolved against `context.dir` (the scenario file's folder; default the working directory).
+ */
+export function validateScenario(value: unknown, file: string, context: ScenarioContext = { dir: process.cwd() }): ValidatedScenario {
   const r = new FieldReader(file);
   const top = r.object(value, '', TOP_FIELDS);
-  if (top.sweep === undefined) return validateOne(top, file);
+  if (top.sweep === undefined) return validateOne(top, file, context);
   const sweep = readSweep(r, file, top.sweep);
   const { sweep: _sweep, ...base } = top;
-  const validated = validateOne(base, file);
+  const validated = validateOne(base, file, context);
   const notes = [...validated.notes];
   // Each point is checked as a whole scenario, so a value that breaks a rule (say, a window no larger than a
   // swept concurrency) is reported with the point it breaks at.
   const points = expandGrid(sweep).map((values) => {
-    const one = validateOne(withPoint(base, values), `${file} (sweep point ${rawLabel(values)})`);
+    const one = validateOne(withPoint(base, values), `${file} (sweep point ${rawLabel(values)})`, context);
     notes.push(...one.notes);
     return { ...one.scenario, point: labelOf(values, one.scenario) };
   });
   return { scenario: { ...validated.scenario, sweep }, notes: [...new Set(notes)], points };
 }
 
-function validateOne(top: Obj, file: string): ValidatedScenario {
+function validateOne(top: Obj, file: string, context: ScenarioContext): ValidatedScenario {
   const r = new FieldReader(file);
   if (top.schemaVersion !== SCENARIO_SCHEMA_VERSION) {
     throw errors.unsupportedSchema(file, top.schemaVersion, SCENARIO_SCHEMA_VERSION);
   }
   const id = r.text(top.id, 'id', ID_PATTERN, 'lowercase letters, digits and dashes (at most 64), starting with a letter or digit');
   const description = r.text(top.description, 'description');
-  const workload = readWorkload(r, file, top.workload);
+  const workload = readWorkload(r, file, top.workload, context);
   const tasks = r.integer(top.tasks, 'tasks', 1, ID_SPACE);
   const concurrency = r.integer(top.concurrency, 'concurrency', 1);
   const threads = readThreads(file, top.threads);
@@ -328,7 +376,7 @@ function validateOne(top: Obj, file: string): ValidatedScenario {
     settle = {
       precision: o.precision,
       maxRuns: r.integer(o.maxRuns, 'settle.maxRuns', runs, 1000),
-      rowBudgetSeconds: r.positiveNumber(o.rowBudgetSeconds, 'settle.rowBudgetSeconds', 86_400),
+      rowBudgetSeconds: readRowBudget(file, o.rowBudgetSeconds),
     };
   }
   let dynamicThreads: Scenario['dynamicThreads'];

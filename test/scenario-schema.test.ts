@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { projectRoot } from '../core/paths.js';
 import { listScenarioIds, loadScenario, loadScenarioFile } from '../scenarios/load.js';
 import { validateScenario } from '../scenarios/schema.js';
 import { workloadKinds } from '../scenarios/workloads/index.js';
@@ -138,8 +140,25 @@ describe('scenario validation names the field, the value and what is allowed', (
 });
 
 describe('workload fields come from each kind\'s declaration', () => {
-  /** The smallest value a field's rule accepts. */
-  const lowest = (spec: FieldSpec): number | boolean => (spec.type === 'integer' ? spec.min : spec.type === 'boolean' ? true : 1);
+  /** The smallest value a field's rule accepts (a real module file for a module path: it must exist). */
+  const lowest = (spec: FieldSpec): unknown => {
+    switch (spec.type) {
+      case 'integer':
+        return spec.min;
+      case 'boolean':
+        return true;
+      case 'module-path':
+        return join(projectRoot, 'scenarios', 'examples', 'hash-task.js');
+      case 'export-name':
+        return spec.default;
+      case 'module-input':
+        return 1;
+      default:
+        return 1;
+    }
+  };
+  /** Optional fields have a default, so leaving them out is no error. */
+  const required = (spec: FieldSpec): boolean => spec.type !== 'export-name' && spec.type !== 'module-input';
   const example = (kind: (typeof workloadKinds)[number]) => ({
     kind: kind.kind,
     ...Object.fromEntries(Object.entries(kind.fields as Record<string, FieldSpec>).map(([name, spec]) => [name, lowest(spec)])),
@@ -151,7 +170,8 @@ describe('workload fields come from each kind\'s declaration', () => {
     expect(invalid({ workload: { ...workload, extra: 1 } })).toThrow(
       `tiny.json: workload.extra is not a known field; allowed fields: ${['kind', ...Object.keys(kind.fields)].join(', ')}`,
     );
-    for (const field of Object.keys(kind.fields)) {
+    for (const [field, spec] of Object.entries(kind.fields as Record<string, FieldSpec>)) {
+      if (!required(spec)) continue;
       const { [field]: _dropped, ...missing } = workload as Record<string, unknown>;
       expect(invalid({ workload: missing })).toThrow(`tiny.json: workload.${field} is missing; allowed: `);
     }

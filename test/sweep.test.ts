@@ -49,7 +49,7 @@ describe('sweep validation', () => {
   const check = (sweep: unknown) => () => validateScenario(validScenarioJson({ sweep }), 'tiny.json');
 
   it('rejects an unknown sweep key, naming the allowed ones', () => {
-    expect(check({ threads: [1, 2] })).toThrow(/sweep\.threads.*tasks, concurrency, producer, workload\.transfer/);
+    expect(check({ runs: [1, 2] })).toThrow(/sweep\.runs.*tasks, concurrency, threads, producer, workload\.transfer/);
   });
 
   it('rejects an empty list', () => {

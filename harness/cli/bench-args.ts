@@ -2,6 +2,7 @@
 import { parseFlags } from './flags.js';
 import { errors } from '../../core/errors.js';
 import { FORMATS, formatHelp, parseFormat, type Format } from '../output/format.js';
+import { parseRuntimeSpec, type RuntimeSpec } from '../runtimes/runtime.js';
 
 export interface BenchArgs {
   help: boolean;
@@ -15,6 +16,8 @@ export interface BenchArgs {
   latency: boolean;
   /** Also count instructions per task under valgrind (opt-in: about 1.5 minutes per implementation). */
   instructions: boolean;
+  /** --runtime, as given (checked for form): each implementation runs under each; empty = this node only. */
+  runtimes: RuntimeSpec[];
   /** Run until settled (--precision, --max-runs, --row-budget); absent: the scenario's own setting, if any. */
   adaptive?: { precision: number; maxRuns: number; rowBudgetSeconds: number };
 }
@@ -23,11 +26,16 @@ export const USAGE = `Usage: pnpm bench --scenario <id> [--impl <name>]... [--ru
        pnpm bench --list
 
   --scenario, -s   scenario id (a file in scenarios/) or a path to a scenario .json file
-  --impl, -i       implementation to run; repeat for several (default: all in the registry)
+  --impl, -i       implementation to run; repeat for several (default: every registry row without its variants):
+                     a name (piscina), a variant (piscina[atomics=disabled]), every variant of one (piscina[*]),
+                     or a path to your own adapter module (./my-adapter.js; see impls/template/my-adapter.js)
   --runs, -r       measured runs per implementation, each in a fresh process (default: the scenario's runs)
   --format, -f     how to print each results file (default: table):
 ${formatHelp('                     ')}
   --results-dir    folder for results files (default: results/)
+  --runtime RT     run the measured children under RT; repeat for several (each implementation runs under each):
+                     node (this one), node@22, node@24…, bun, deno (fetched from npm into ~/.cache/poolbench/runtimes,
+                     or $POOLBENCH_RUNTIME_CACHE), or a path to a node, bun or deno binary. See docs/runtimes.md
   --precision P    run until settled: keep giving each row interleaved runs until its median is known to ±P (0.05)
   --max-runs N     … or it has had N runs (default 20)
   --row-budget S   … or its runs have used S seconds (default 60), so slow rows do not hold fast ones hostage
@@ -51,10 +59,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     precision: { type: 'string' },
     'max-runs': { type: 'string' },
     'row-budget': { type: 'string' },
+    runtime: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   const v = parsed.values;
-  const args: BenchArgs = { help: v.help ?? false, list: v.list ?? false, impls: v.impl ?? [], format: 'table', latency: !(v['no-latency'] ?? false), instructions: v.instructions ?? false };
+  const args: BenchArgs = { help: v.help ?? false, list: v.list ?? false, impls: v.impl ?? [], format: 'table', latency: !(v['no-latency'] ?? false), instructions: v.instructions ?? false, runtimes: (v.runtime ?? []).map(parseRuntimeSpec) };
   if (v.scenario !== undefined) args.scenario = v.scenario;
   if (v['results-dir'] !== undefined) args.resultsDir = v['results-dir'];
   if (v.runs !== undefined) {

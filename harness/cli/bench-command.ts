@@ -1,9 +1,13 @@
 // `pnpm bench`: the CLI. Parses flags, runs the benchmark through fresh child processes, writes the results file,
 // prints the table and refreshes the HTML report. Progress goes to stderr; the table (or JSON) to stdout.
 import { join } from 'node:path';
-import { capabilityTable, defaultImplementationNames, registry, implementationNames, isImplementationName } from '../../impls/registry.js';
+import {
+  capabilityTable, defaultImplementationNames, registry, implementationNames, selectImplementations, variantNames, variantRegistry,
+} from '../../impls/registry.js';
+import { loadExternalAdapter } from '../../impls/external.js';
+import type { AdapterInfo } from '../../impls/types.js';
 import { CAPABILITY_LABELS, canRun, type CapabilityRow } from '../../impls/capabilities.js';
-import { listScenarioIds, loadScenario } from '../../scenarios/load.js';
+import { checkScenarioModules, listScenarioIds, loadScenario } from '../../scenarios/load.js';
 import { parseBenchArgs, USAGE, type BenchArgs } from './bench-args.js';
 import { removeTrackedTemporaries } from '../../core/temp-files.js';
 import { errors } from '../../core/errors.js';
@@ -13,8 +17,9 @@ import { checkWritableResultsDir, writeResultsSafely } from '../results/store.js
 import { renderSweepGrid } from '../output/sweep-grid.js';
 import { pointLabel, type Scenario } from '../../scenarios/schema.js';
 import { writeReport } from '../report/write.js';
-import { resolveThreads, runBench, type Adaptive, type ProgressEvent } from '../run/runner.js';
+import { resolveThreads, runBench, type Adaptive, type Contender, type ProgressEvent } from '../run/runner.js';
 import { type ResultsFile } from '../results/schema.js';
+import { resolveRuntimes, underRuntimes } from '../runtimes/expand.js';
 
 /** Which implementations can run a scenario; for a sweep, at how many of its points. */
 function ableToRun(scenario: Scenario, points: Scenario[] | undefined): string[] {
@@ -50,6 +55,11 @@ function listing(): string {
     const row = capabilityTable.find((r) => r.name === name);
     if (row) lines.push(`  ${''.padEnd(34)} ${capabilityLine(row)}`);
   }
+  if (variantNames.length > 0) {
+    lines.push('', 'Variants (named settings, each its own row; run one by name, or every variant of a pool with --impl <name>[*]):');
+    for (const name of variantNames) lines.push(`  ${name}: ${variantRegistry[name]!.variant!.summary}`);
+  }
+  lines.push('', 'Your own pool: --impl ./my-adapter.js (the contract: impls/template/my-adapter.js)');
   return lines.join('\n');
 }
 
@@ -77,6 +87,57 @@ function progressPrinter(): (event: ProgressEvent) => void {
   };
 }
 
+/** Whether an --impl value names a file rather than a registry row. */
+function isAdapterPath(selector: string): boolean {
+  return /[\\/]/.test(selector) || /\.[cm]?js$/.test(selector);
+}
+
+/**
+ * The rows the --impl values select, in the order given: registry names, variants (`piscina[atomics=disabled]`,
+ * `piscina[*]`), and adapter modules from files, each loaded and checked here so a bad one fails before any run.
+ */
+export async function selectContenders(selectors: readonly string[]): Promise<Contender[]> {
+  if (selectors.length === 0) return defaultImplementationNames.map((name) => ({ adapter: registry[name] }));
+  const contenders: Contender[] = [];
+  const seen = new Set<string>();
+  for (const selector of selectors) {
+    let chosen: Contender[];
+    if (isAdapterPath(selector)) {
+      const { setup: _setup, ...info } = await loadExternalAdapter(selector, implementationNames);
+      chosen = [{ adapter: info as AdapterInfo, module: info.source!.path }];
+    } else {
+      chosen = selectImplementations(selector).map((adapter) => ({ adapter }));
+      if (chosen.length === 0) {
+        throw errors.unknownImplementation(selector, [...implementationNames, ...variantNames, '<name>[*]', './path/to/adapter.js']);
+      }
+    }
+    for (const contender of chosen) {
+      if (seen.has(contender.adapter.name)) continue;
+      seen.add(contender.adapter.name);
+      contenders.push(contender);
+    }
+  }
+  return contenders;
+}
+
+/** Adapters loaded from files: their results name the file, and the version of the package it belongs to. */
+export function recordSources(results: ResultsFile, contenders: readonly Contender[]): ResultsFile {
+  const sources = new Map(contenders.flatMap((c) => (c.adapter.source ? [[c.adapter.name, c.adapter.source] as const] : [])));
+  if (sources.size === 0) return results;
+  const libraries = { ...results.env.libraries };
+  for (const source of sources.values()) {
+    if (source.packageName) libraries[source.packageName] = source.version ?? 'no version';
+  }
+  return {
+    ...results,
+    env: { ...results.env, libraries },
+    implementations: results.implementations.map((impl) => {
+      const source = sources.get(impl.name);
+      return source ? { ...impl, version: source.version, source } : impl;
+    }),
+  };
+}
+
 /** --precision and its siblings beat the scenario's own settle field; neither means a fixed run count. */
 function settleOptions(adaptive: Adaptive | undefined): { adaptive?: Adaptive } {
   return adaptive ? { adaptive } : {};
@@ -91,11 +152,13 @@ export async function main(args: BenchArgs): Promise<void> {
     process.stdout.write(`${listing()}\n`);
     return;
   }
-  const { scenario, notes, points } = loadScenario(args.scenario!);
-  for (const name of args.impls) {
-    if (!isImplementationName(name)) throw errors.unknownImplementation(name, implementationNames);
-  }
-  const names = args.impls.length ? [...new Set(args.impls)] : defaultImplementationNames;
+  const validated = loadScenario(args.scenario!);
+  const { scenario, notes, points } = validated;
+  // A module workload's files are imported now: a missing export or a module that throws is reported before any run.
+  await checkScenarioModules(validated);
+  const selected = await selectContenders(args.impls);
+  // Runtimes are fetched (once, into the cache) after the rows are known to be valid.
+  const contenders = underRuntimes(selected, resolveRuntimes(args.runtimes, (line) => process.stderr.write(`${line}\n`)));
   for (const note of notes) process.stderr.write(`note: ${note}\n`);
   // Ctrl-C or a TERM: stop the running child, keep what was measured, write it marked partial, exit 128 + signal.
   const interruption = new AbortController();
@@ -125,16 +188,16 @@ export async function main(args: BenchArgs): Promise<void> {
   for (const [index, point] of grid.entries()) {
     if (interruption.signal.aborted) break;
     if (point.point) process.stderr.write(`\nsweep point ${index + 1}/${grid.length}: ${pointLabel(point.point)}\n`);
-    const results = await runBench({
+    const results = recordSources(await runBench({
       scenario: point,
-      contenders: names.map((name) => ({ adapter: registry[name as keyof typeof registry] })),
+      contenders,
       runs: args.runs ?? scenario.runs,
       onProgress: progressPrinter(),
       signal: interruption.signal,
       latency: args.latency,
       instructions: args.instructions,
       ...settleOptions(args.adaptive ?? point.settle),
-    });
+    }), contenders);
     // The table first: it is on screen whatever happens to the disk.
     process.stdout.write(`${render(results, args.format)}\n`);
     const { file, fallbackFrom } = writeResultsSafely(dir, results);

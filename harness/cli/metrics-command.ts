@@ -11,7 +11,7 @@ import { registry as implementations } from '../../impls/registry.js';
 import type { AdapterSession, RunPlan } from '../../impls/types.js';
 import { loadScenario } from '../../scenarios/load.js';
 import type { Scenario } from '../../scenarios/schema.js';
-import { createProbe, createTask, type TaskInput, type TaskSpec } from '../../scenarios/workloads/task.js';
+import { createProbe, prepareTask, type TaskInput, type TaskSpec } from '../../scenarios/workloads/task.js';
 import { taskInputs, workloadKind } from '../../scenarios/workloads/index.js';
 import { errors } from '../../core/errors.js';
 import { produce } from '../measure/producer.js';
@@ -83,7 +83,7 @@ async function runAsync(plan: RunPlan): Promise<string> {
   const retries = plan.scenario.retries ?? 0;
   const pool = new AsyncPool<number, number>({ concurrency: plan.scenario.concurrency, trackLatency: true, ...(retries > 0 ? { retry: retries } : {}) });
   const { registry } = registerPoolMetrics(pool);
-  const task = createTask(plan.task!);
+  const task = await prepareTask(plan.task!);
   await drive(plan.scenario, (id, callback) => pool.run(task, id, callback));
   await pool.close();
   return registry.metrics();

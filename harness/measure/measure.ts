@@ -1,14 +1,14 @@
 // Runs inside the measured child: setup, untimed warm-up, one timed run with memory/GC/CPU sampling, teardown.
 import { readFileSync } from 'node:fs';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { PoolAdapter, RunPlan, Applied, AdapterSession, ExternalMemory } from '../../impls/types.js';
-import { createProbe } from '../../scenarios/workloads/task.js';
+import { createProbe, prepareWorkload } from '../../scenarios/workloads/task.js';
 import { taskInputs, workloadKind } from '../../scenarios/workloads/index.js';
 import { LatencyRecorder, sampleEveryFor, workloadPeriods } from './latency.js';
 import { produce, type ProduceExtras, type Progress } from './producer.js';
 import type { ChildProgress } from '../run/protocol.js';
 import { type LatencySummary, type Tally } from '../results/schema.js';
-import type { RunSample, MemoryPoint, Sampling } from '../results/schema.js';
+import type { EventLoopSample, RunSample, MemoryPoint, Sampling } from '../results/schema.js';
 
 export interface MeasureOptions {
   /** Record per-task latency. Default true; off only to measure what recording costs. */
@@ -25,6 +25,47 @@ export const SAMPLING: Sampling = {
   heap: { sampler: 'interval-timer', intervalMs: SAMPLE_INTERVAL_MS, source: 'process.memoryUsage' },
   external: { sampler: 'interval-timer', intervalMs: EXTERNAL_SAMPLE_INTERVAL_MS, source: 'adapter.externalMemory' },
 };
+
+/** The event-loop delay timer's interval: fine enough to see a 10 ms stall, coarse enough to cost nothing measurable. */
+export const LOOP_RESOLUTION_MS = 5;
+
+/**
+ * Watches the main thread's responsiveness over the timed window: how late its timers fire (event-loop delay) and
+ * the share of time it spent running code rather than waiting (event-loop utilisation). Resolves once the delay
+ * timer has fired once: its first firing records nothing (there is no interval before it), so starting the watch
+ * that way lets a window whose loop is blocked from its first moment still record the stall.
+ */
+export async function eventLoopWatch(resolutionMs = LOOP_RESOLUTION_MS): Promise<{ stop(): Promise<EventLoopSample | undefined> }> {
+  let histogram: ReturnType<typeof monitorEventLoopDelay>;
+  try {
+    histogram = monitorEventLoopDelay({ resolution: resolutionMs });
+    histogram.enable();
+  } catch {
+    // A runtime without these perf_hooks parts records no event-loop figures rather than failing the run.
+    return { stop: async () => undefined };
+  }
+  // Due just after the delay timer's first firing; libuv runs due timers in due order, so that one goes first.
+  await new Promise((resolve) => setTimeout(resolve, resolutionMs + 1));
+  const before = performance.eventLoopUtilization();
+  return {
+    async stop() {
+      const utilization = performance.eventLoopUtilization(before).utilization;
+      // A loop blocked up to the end has an overdue delay timer: one timer turn lets it record that last interval.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      histogram.disable();
+      // The histogram holds each timer interval in ns, the resolution included: the delay is what lies beyond it.
+      const delay = (ns: number): number => (histogram.count === 0 ? 0 : Math.max(0, ns / 1e6 - resolutionMs));
+      return {
+        delayP50Ms: delay(histogram.percentile(50)),
+        delayP99Ms: delay(histogram.percentile(99)),
+        delayMaxMs: delay(histogram.max),
+        utilization,
+        samples: histogram.count,
+        resolutionMs,
+      };
+    },
+  };
+}
 
 export interface MeasuredRun {
   applied: Applied;
@@ -56,7 +97,25 @@ export function osThreadCount(): number | null {
 }
 
 function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+  const global = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
+  // Node and Deno expose gc() with --expose-gc; Bun also has its own Bun.gc(true).
+  if (global.gc) global.gc();
+  else global.Bun?.gc(true);
+}
+
+/**
+ * Whether this runtime reports garbage collections to perf_hooks; the reason when not. Bun lists no 'gc' entry type;
+ * Deno lists one but never delivers an entry, so it is named here rather than detected.
+ */
+export function gcObservable(): true | string {
+  if ('Deno' in globalThis) return "GC count and pause: Deno's perf_hooks accepts a gc observer but delivers no gc entries";
+  // A static Node has had since 16; @types/node does not declare it.
+  const supported = (PerformanceObserver as unknown as { supportedEntryTypes?: readonly string[] }).supportedEntryTypes ?? [];
+  if (!supported.includes('gc')) {
+    const runtime = process.versions.bun ? `Bun ${process.versions.bun}` : `this runtime (node ${process.versions.node})`;
+    return `GC count and pause: ${runtime} has no gc entries in perf_hooks`;
+  }
+  return true;
 }
 
 /** Phase-tagged failure, so the parent can say where a child failed. */
@@ -162,6 +221,8 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
     ...(probe && countAttempts ? { attempts: new Int32Array(probe.attempts) } : {}),
     ...(input ? { input } : {}),
   };
+  // A user's module (the module workload) is imported here, untimed, before any adapter builds its task from it.
+  await phase('setup', () => prepareWorkload(scenario.workload));
   const setupStart = performance.now();
   const session = await phase('setup', () => adapter.setup(plan));
   const setupMs = performance.now() - setupStart;
@@ -206,22 +267,27 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
   };
   let gcCount = 0;
   let gcPauseMs = 0;
+  const unmeasured: string[] = [];
+  const gcSeen = gcObservable();
+  if (gcSeen !== true) unmeasured.push(gcSeen);
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcCount++;
       gcPauseMs += entry.duration;
     }
   });
-  observer.observe({ entryTypes: ['gc'] });
+  if (gcSeen === true) observer.observe({ entryTypes: ['gc'] });
   const sampler = setInterval(sample, SAMPLE_INTERVAL_MS);
   sampler.unref();
 
   const external = externalSampler(session);
+  const loop = await eventLoopWatch();
   const cpuBefore = process.cpuUsage();
   t0 = performance.now();
   sample();
   const tally = await phase('run', () => produceWithHeartbeat(session, scenario.tasks, plan, 'run', extras));
   const cpu = process.cpuUsage(cpuBefore);
+  const eventLoop = await loop.stop();
   sample();
   clearInterval(sampler);
   const externalPeak = await phase('run', () => external.stop());
@@ -256,12 +322,14 @@ export async function measureOnce(adapter: PoolAdapter, basePlan: RunPlan, optio
       cpuSystemMs,
       cpuCores: (cpuUserMs + cpuSystemMs) / tally.wallMs,
       tally,
+      ...(eventLoop ? { eventLoop } : {}),
       ...(warmupTally ? { warmupTally } : {}),
       timeline: thinTimeline(timeline),
       ...(extras.latency ? { latency: extras.latency.summary() } : {}),
       ...(externalPeak ? { externalPeak } : {}),
       ...(osThreads ? { osThreads } : {}),
       ...(poolThreads ? { poolThreads } : {}),
+      ...(unmeasured.length > 0 ? { unmeasured } : {}),
     },
   };
 }

@@ -1,9 +1,11 @@
 // A results file as a GoPool-style comparison table, for the terminal or as Markdown. Reads the file only.
 import { median } from '../stats/stats.js';
 import { pointLabel } from '../../scenarios/schema.js';
-import { type ImplementationResult, type IntervalEstimate, type ResultsFile, type RowAnalysis } from '../results/schema.js';
+import { runtimeLabel, type ImplementationResult, type IntervalEstimate, type ResultsFile, type RowAnalysis } from '../results/schema.js';
 import { analyze } from '../stats/analysis.js';
 import { escapeMarkdown, markdownTable, textTable, type Table } from './table.js';
+import { groupFile, runtimeGroups, type RuntimeGroup } from '../runtimes/groups.js';
+import { COMPARISON_FOOTNOTE, runtimeComparison } from '../runtimes/comparison.js';
 
 const MB = 1024 * 1024;
 
@@ -29,7 +31,7 @@ export interface Row {
 
 export const HEADER = [
   'rank', 'implementation', 'kind', 'time median [min–max] s', '× ideal [95 % CI]', '× fastest [95 % CI]', '× floor [95 % CI]',
-  'CPU µs/task', 'heap MB', 'RSS MB', 'tasks/s', 'wait p50/p99 ms', 'run p50/p99 ms', 'tasks ok', 'runs',
+  'CPU µs/task', 'heap MB', 'RSS MB', 'tasks/s', 'wait p50/p99 ms', 'run p50/p99 ms', 'loop p99 ms (ELU)', 'tasks ok', 'runs',
 ];
 
 /** An estimate with its interval: "1.32 [1.26–1.38]", or "1.32 [?]" when the runs are too few for any bound. */
@@ -58,6 +60,20 @@ export function latencyMedians(impl: ImplementationResult): { waitP50: number; w
   };
 }
 
+/** Median over runs of the main thread's event-loop delay p99 and utilisation; null for files without them. */
+export function eventLoopMedians(impl: ImplementationResult): { delayP99Ms: number; utilization: number } | null {
+  if (impl.state === 'skipped') return null;
+  const seen = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.eventLoop ? [r.sample.eventLoop] : []));
+  if (seen.length === 0) return null;
+  return { delayP99Ms: median(seen.map((l) => l.delayP99Ms)), utilization: median(seen.map((l) => l.utilization)) };
+}
+
+/** One compact cell: event-loop delay p99 and, in parentheses, how busy the loop was ("12.5 (98 %)"). */
+function loopCell(impl: ImplementationResult): string {
+  const loop = eventLoopMedians(impl);
+  return loop ? `${millis(loop.delayP99Ms)} (${Math.round(loop.utilization * 100)} %)` : '—';
+}
+
 /** failed + retried + first-try successes = tasks, from the worst run (the flaky workload counts attempts). */
 function errorAccounting(impl: ImplementationResult): string | null {
   if (impl.state === 'skipped') return null;
@@ -72,7 +88,8 @@ function errorAccounting(impl: ImplementationResult): string | null {
 
 function label(impl: ImplementationResult): string {
   const version = impl.version ? `@${impl.version}` : '';
-  return `${impl.name}${version}`;
+  const runtime = impl.runtime ? ` (${runtimeLabel(impl.runtime)})` : '';
+  return `${impl.name}${version}${runtime}`;
 }
 
 function kindLabel(impl: ImplementationResult): string {
@@ -103,7 +120,12 @@ function perSecond(n: number): string {
   return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0);
 }
 
+/** The rows of every runtime, runtime by runtime: each group ranked and compared within itself only. */
 export function buildRows(results: ResultsFile): Row[] {
+  return runtimeGroups(results).flatMap((group) => buildGroupRows(groupFile(results, group)));
+}
+
+function buildGroupRows(results: ResultsFile): Row[] {
   const { implementations, scenario } = results;
   // Always recomputed from the raw runs, so a file's stored analysis can never disagree with its table.
   const analysis = new Map(analyze(results).rows.map((r) => [r.name, r]));
@@ -120,7 +142,7 @@ export function buildRows(results: ResultsFile): Row[] {
     const name = label(impl);
     if (impl.state === 'skipped') {
       return {
-        cells: ['—', name, kindLabel(impl), 'skipped', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '0'],
+        cells: ['—', name, kindLabel(impl), 'skipped', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '0'],
         note: `${impl.name}: skipped — ${impl.reason}`,
         name: impl.name,
         state: impl.state,
@@ -148,6 +170,7 @@ export function buildRows(results: ResultsFile): Row[] {
       s ? perSecond(ran / (s.wallMs.median / 1000)) : '—',
       latency ? `${millis(latency.waitP50)}/${millis(latency.waitP99)}` : '—',
       latency ? `${millis(latency.runP50)}/${millis(latency.runP99)}` : '—',
+      loopCell(impl),
       worstTally(impl, scenario.tasks),
       a?.settled === false ? `${impl.runs.length} unsettled` : String(impl.runs.length),
     ];
@@ -215,7 +238,9 @@ export const FOOTNOTE =
   'heap: peak main-thread heapUsed (worker heaps not included). RSS: peak of the whole process. ' +
   'CPU µs/task: (user + system CPU) / tasks. ' +
   'tasks/s: tasks run / median time. ' +
-  'wait: submit → start; run: start → completion seen by the caller; medians over runs of each run\'s histogram.';
+  'wait: submit → start; run: start → completion seen by the caller; medians over runs of each run\'s histogram. ' +
+  'loop p99: the measured process\'s main-thread event-loop delay p99 during the timed run (how late a timer fired), ' +
+  'with its event-loop utilisation in parentheses; medians over runs.';
 
 function comparisonTable(rows: readonly Row[]): Table {
   // Rank, implementation and kind read left to right; every other column is a number.
@@ -237,32 +262,52 @@ function verdictLines(results: ResultsFile): string[] {
   return [...analysis.verdicts, ...tied, ...settling];
 }
 
+/** A heading per runtime when the file holds several; none for the usual one-runtime file. */
+function runtimeHeading(group: RuntimeGroup, groups: number): string[] {
+  if (groups < 2) return [];
+  const source = group.implementations.find((i) => i.runtime && runtimeLabel(i.runtime) === group.label)?.runtime?.source;
+  return [`runtime ${group.label}${group.baseline ? ' (baseline)' : ''}${source ? `: ${source}` : ''}`];
+}
+
+/** Each runtime's table with its verdicts and notes, in the given dialect; whether any notes were written. */
+function groupSections(results: ResultsFile, dialect: 'text' | 'md'): { lines: string[]; noted: boolean } {
+  const groups = runtimeGroups(results);
+  let noted = false;
+  const lines = groups.flatMap((group) => {
+    const part = groupFile(results, group);
+    const rows = buildGroupRows(part);
+    const notes = rows.flatMap((r) => (r.note ? (dialect === 'md' ? r.note.split('\n') : [r.note]) : []));
+    noted ||= notes.length > 0;
+    const heading = runtimeHeading(group, groups.length);
+    if (dialect === 'text') return ['', ...heading, textTable(comparisonTable(rows)), '', ...verdictLines(part), ...notes];
+    return [
+      '', ...heading.map((h) => `**${escapeMarkdown(h)}**\n`), markdownTable(comparisonTable(rows)), '',
+      ...[...verdictLines(part), ...notes].map((n) => `- ${escapeMarkdown(n)}`),
+    ];
+  });
+  return { lines, noted };
+}
+
 export function renderTable(results: ResultsFile): string {
-  const rows = buildRows(results);
-  const notes = rows.flatMap((r) => (r.note ? [r.note] : []));
+  const { lines, noted } = groupSections(results, 'text');
+  const comparison = runtimeComparison(results);
   return [
     ...headerLines(results),
-    '',
-    textTable(comparisonTable(rows)),
-    '',
-    ...verdictLines(results),
-    ...notes,
-    ...(notes.length ? [''] : []),
+    ...lines,
+    ...(comparison ? ['', 'runtime comparison', textTable(comparison), '', COMPARISON_FOOTNOTE] : []),
+    ...(noted || comparison ? [''] : []),
     FOOTNOTE,
   ].join('\n');
 }
 
 export function renderMarkdown(results: ResultsFile): string {
-  const rows = buildRows(results);
-  const notes = rows.flatMap((r) => (r.note ? r.note.split('\n') : []));
+  const { lines, noted } = groupSections(results, 'md');
+  const comparison = runtimeComparison(results);
   return [
     ...headerLines(results).map((l) => `${l}  `),
-    '',
-    markdownTable(comparisonTable(rows)),
-    '',
-    ...verdictLines(results).map((n) => `- ${escapeMarkdown(n)}`),
-    ...notes.map((n) => `- ${escapeMarkdown(n)}`),
-    ...(notes.length ? [''] : []),
+    ...lines,
+    ...(comparison ? ['', '**runtime comparison**', '', markdownTable(comparison), '', escapeMarkdown(COMPARISON_FOOTNOTE)] : []),
+    ...(noted || comparison ? [''] : []),
     FOOTNOTE,
   ].join('\n');
 }

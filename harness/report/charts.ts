@@ -215,11 +215,59 @@ export function latencyChart(id: string, results: ResultsFile, order: readonly s
 }
 
 /** The axis a sweep's charts use: a numeric swept field when there is one, else the point labels. */
-function sweepAxis(files: readonly ResultsFile[]): 'tasks' | 'concurrency' | null {
+function sweepAxis(files: readonly ResultsFile[]): 'tasks' | 'concurrency' | 'threads' | null {
   const first = files[0]?.scenario.point ?? {};
   if ('tasks' in first && files.some((f) => f.scenario.tasks !== files[0]!.scenario.tasks)) return 'tasks';
   if ('concurrency' in first && files.some((f) => f.scenario.concurrency !== files[0]!.scenario.concurrency)) return 'concurrency';
+  if ('threads' in first && files.some((f) => f.scenario.threads !== files[0]!.scenario.threads)) return 'threads';
   return null;
+}
+
+/** A point's thread count; a swept value is always a number ('auto' never appears in a threads sweep). */
+function threadsOf(r: ResultsFile): number {
+  return typeof r.scenario.threads === 'number' ? r.scenario.threads : r.env.availableParallelism;
+}
+
+/**
+ * The speed-up-per-thread curve of a threads sweep: each implementation's median time at its fewest threads over
+ * its time at each count, with perfect scaling (threads / fewest threads) as a dashed line and the machine's cores
+ * marked, past which extra threads only share cores.
+ */
+function speedupChart(id: string, sweepId: string, files: readonly ResultsFile[], colors: ColorMap): ChartSpec {
+  const sorted = [...files].sort((a, b) => threadsOf(a) - threadsOf(b));
+  const names = [...new Set(files.flatMap((r) => r.implementations.map((i) => i.name)))].sort();
+  const data: Data[] = [];
+  const counts = sorted.map(threadsOf);
+  const lowest = counts[0]!;
+  data.push({
+    type: 'scatter', mode: 'lines', name: 'perfect scaling', x: counts, y: counts.map((t) => t / lowest),
+    line: { color: '#000', dash: 'dash', width: 1 }, hovertemplate: 'perfect: %{y:.2f}× at %{x} threads<extra></extra>',
+  });
+  for (const name of names) {
+    const pts = sorted.flatMap((r) => {
+      const impl = r.implementations.find((i) => i.name === name);
+      return impl?.state === 'completed' ? [{ x: threadsOf(r), ms: impl.summary.wallMs.median }] : [];
+    });
+    if (pts.length < 2) continue;
+    const base = pts[0]!;
+    data.push({
+      type: 'scatter', mode: 'lines+markers', name, x: pts.map((p) => p.x), y: pts.map((p) => base.ms / p.ms),
+      line: { color: colorOf(colors, name) }, marker: { color: colorOf(colors, name) },
+      hovertemplate: `%{fullData.name}: %{y:.2f}× at %{x} threads (vs ${base.x})<extra></extra>`,
+    });
+  }
+  const cores = files[0]!.env.availableParallelism;
+  const title = `${sweepId}: speed-up per thread`;
+  return {
+    id, kind: 'scaling', title,
+    caption: `Median time at the fewest threads each implementation completed, over its median time at each thread count. ` +
+      `Dashed black: perfect scaling. This machine has ${cores} cores: past ${cores} threads they share cores, so the curve flattens.`,
+    data,
+    layout: layout(title, 'threads', `speed-up (× time at ${lowest} thread${lowest === 1 ? '' : 's'})`, {
+      xaxis: { title: { text: 'threads' }, type: 'linear', dtick: 1, automargin: true },
+      shapes: [{ type: 'line', x0: cores, x1: cores, yref: 'paper', y0: 0, y1: 1, line: { color: '#888', dash: 'dot', width: 1 } }],
+    }),
+  };
 }
 
 /**
@@ -230,7 +278,8 @@ export function sweepCharts(idPrefix: string, files: readonly ResultsFile[], col
   if (files.length < 2) return [];
   const sweepId = files[0]!.scenario.id;
   const axis = sweepAxis(files);
-  const xOf = (r: ResultsFile): number | string => (axis === 'tasks' ? r.scenario.tasks : axis === 'concurrency' ? r.scenario.concurrency : pointLabel(r.scenario.point ?? {}));
+  const xOf = (r: ResultsFile): number | string =>
+    axis === 'tasks' ? r.scenario.tasks : axis === 'concurrency' ? r.scenario.concurrency : axis === 'threads' ? threadsOf(r) : pointLabel(r.scenario.point ?? {});
   const groupOf = (r: ResultsFile): string => {
     const rest = Object.entries(r.scenario.point ?? {}).filter(([k]) => k !== axis);
     return rest.map(([k, v]) => `${k}=${String(v)}`).join(' ');
@@ -268,8 +317,10 @@ export function sweepCharts(idPrefix: string, files: readonly ResultsFile[], col
     });
     return data;
   };
-  const xTitle = axis ? `${axis} (log scale)` : 'sweep point';
-  const xaxis = { title: { text: xTitle }, type: axis ? ('log' as const) : ('category' as const), automargin: true };
+  // Thread counts are few and small: a linear axis reads them better than a log one.
+  const logAxis = axis !== null && axis !== 'threads';
+  const xTitle = axis ? `${axis}${logAxis ? ' (log scale)' : ''}` : 'sweep point';
+  const xaxis = { title: { text: xTitle }, type: logAxis ? ('log' as const) : axis ? ('linear' as const) : ('category' as const), automargin: true };
   const caption = `Sweep ${sweepId}: ${files.length} points, newest file of each; medians. Lines end where an implementation skipped or errored.`;
   return [
     {
@@ -282,6 +333,8 @@ export function sweepCharts(idPrefix: string, files: readonly ResultsFile[], col
       data: traces('heap'),
       layout: layout(`${sweepId}: peak heap`, xTitle, 'peak heapUsed (MB, log scale)', { xaxis, yaxis: { title: { text: 'peak heapUsed (MB, log scale)' }, type: 'log', automargin: true } }),
     },
+    // Only when threads is the one swept field: with others swept too, one curve per implementation would mix them.
+    ...(axis === 'threads' && groups.length === 1 ? [speedupChart(`${idPrefix}-speedup`, sweepId, files, colors)] : []),
   ];
 }
 

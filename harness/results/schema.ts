@@ -1,7 +1,7 @@
 // The results file, defined once: every type a results file holds, its version, and the validator every reader uses.
 // Writers build these shapes; readers (table, gate, export, report) accept a file only through validateResults().
 import type { Scenario } from '../../scenarios/schema.js';
-import type { AdapterKind, Applied, ExternalMemory } from '../../impls/types.js';
+import type { AdapterKind, AdapterSource, Applied, ExternalMemory } from '../../impls/types.js';
 import { errors } from '../../core/errors.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -30,6 +30,25 @@ interface ImplementationBase {
   name: string;
   version: string | null;
   kind: AdapterKind;
+  /**
+   * What the row's measured child ran under (pnpm bench --runtime, or the Go reference's own binary). Absent: the
+   * invocation's own node (env.node). Tables group rows by it, so rows of different runtimes are never ranked together.
+   */
+  runtime?: RuntimeInfo;
+}
+
+/** A runtime as recorded with a row: which program, which version, and where it came from. */
+export interface RuntimeInfo {
+  /** node, bun, deno or go (a native reference row); for an explicit binary of unknown kind, its file name. */
+  name: string;
+  version: string;
+  /** Where the binary came from: the invocation's own node, an npm package in the runtime cache, a path. */
+  source: string;
+}
+
+/** How a runtime is named in tables: "bun 1.4.5". */
+export function runtimeLabel(runtime: RuntimeInfo): string {
+  return `${runtime.name} ${runtime.version}`;
 }
 
 export type ImplementationResult =
@@ -177,6 +196,8 @@ export interface RunSample {
   /** (user + system CPU) / wall time, in cores: 1.0 = one core busy throughout. */
   cpuCores: number;
   tally: Tally;
+  /** The measured child's main-thread responsiveness during the timed run; absent in files written before it was recorded. */
+  eventLoop?: EventLoopSample;
   warmupTally?: Tally;
   /** Memory over the timed run, at most TIMELINE_POINTS points. */
   timeline: MemoryPoint[];
@@ -192,6 +213,27 @@ export interface RunSample {
   poolThreads?: { min: number; max: number; drops: number };
   /** Peak memory held outside the child (a queue server, worker processes), for implementations that report it. */
   externalPeak?: ExternalMemory;
+  /**
+   * Measurements this run could not make, each with the reason (a runtime without gc entries in perf_hooks, a Go
+   * child without per-task latency): the fields stay in the sample, but these ones are not measured figures.
+   */
+  unmeasured?: string[];
+}
+
+/**
+ * Main-thread responsiveness over the timed window (perf_hooks.monitorEventLoopDelay and
+ * performance.eventLoopUtilization): how late a timer fires beyond its resolution, and how busy the loop was.
+ */
+export interface EventLoopSample {
+  delayP50Ms: number;
+  delayP99Ms: number;
+  delayMaxMs: number;
+  /** 0–1: the share of the window the main thread spent running code rather than waiting for events. */
+  utilization: number;
+  /** Timer intervals recorded; 0 when the window was shorter than one interval (the delays are then 0). */
+  samples: number;
+  /** The delay timer's interval in ms. */
+  resolutionMs: number;
 }
 
 export interface Tally {
@@ -290,6 +332,11 @@ export function validateResults(json: unknown, shown: string): ResultsFile {
     if (!isObject(impl) || typeof impl.name !== 'string') throw errors.invalidField(shown, `${path}.name`, isObject(impl) ? impl.name : impl, 'a string');
     if (!(STATES as readonly unknown[]).includes(impl.state)) throw errors.invalidField(shown, `${path}.state`, impl.state, STATES.join(' | '));
     if (impl.state !== 'skipped' && !Array.isArray(impl.runs)) throw errors.invalidField(shown, `${path}.runs`, impl.runs, 'an array');
+    if (impl.runtime !== undefined) {
+      const runtime = impl.runtime;
+      const bad = (['name', 'version', 'source'] as const).find((k) => !isObject(runtime) || typeof runtime[k] !== 'string');
+      if (bad) throw errors.invalidField(shown, `${path}.runtime.${bad}`, isObject(runtime) ? runtime[bad] : runtime, 'a string');
+    }
     if (impl.state === 'completed' || impl.summary !== undefined) {
       for (const field of SUMMARY_FIELDS) {
         const summary = isObject(impl.summary) ? impl.summary[field] : undefined;

@@ -1,7 +1,8 @@
 // Entry point of one measured child process: receives a request over IPC, measures once, replies, exits.
 // Nothing here prints: progress belongs to the parent.
 import { pathToFileURL } from 'node:url';
-import { registry, isImplementationName } from '../../impls/registry.js';
+import { findImplementation, implementationNames } from '../../impls/registry.js';
+import { loadExternalAdapter } from '../../impls/external.js';
 import type { PoolAdapter } from '../../impls/types.js';
 import { liveStatus, measureOnce } from '../measure/measure.js';
 import type { ChildReply, ChildRequest } from './protocol.js';
@@ -15,14 +16,17 @@ function reply(message: ChildReply): Promise<void> {
 
 async function loadAdapter(request: ChildRequest): Promise<PoolAdapter> {
   if (request.adapterModule) {
-    const module = (await import(pathToFileURL(request.adapterModule).href)) as Record<string, PoolAdapter>;
-    const adapter = module[request.implementation];
+    const module = (await import(pathToFileURL(request.adapterModule).href)) as Record<string, PoolAdapter | undefined>;
+    // A test fixture exports adapters by name; an external adapter (--impl ./file.js) is its checked default export.
+    const adapter = module[request.implementation] ?? (module.default ? await loadExternalAdapter(request.adapterModule, implementationNames) : undefined);
     if (!adapter) throw new Error(`${request.adapterModule} has no export named ${request.implementation}`);
     return adapter;
   }
-  if (!isImplementationName(request.implementation)) throw new Error(`unknown implementation ${request.implementation}`);
-  // Only this implementation's module (and library) is loaded: the child's memory is its own row's.
-  return registry[request.implementation].load();
+  // Only this implementation's module (and library) is loaded: the child's memory is its own row's. A variant row
+  // (`piscina[atomics=disabled]`) loads its base adapter and hands it the variant.
+  const entry = findImplementation(request.implementation);
+  if (!entry) throw new Error(`unknown implementation ${request.implementation}`);
+  return entry.load();
 }
 
 async function fail(error: unknown): Promise<never> {

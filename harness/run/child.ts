@@ -2,6 +2,7 @@
 import { fork } from 'node:child_process';
 import { compiledFile } from '../../core/paths.js';
 import type { ChildProgress, ChildReply, ChildRequest } from './protocol.js';
+import type { RuntimeLaunch } from '../runtimes/runtime.js';
 
 export interface ChildOutcome {
   reply: ChildReply;
@@ -10,10 +11,12 @@ export interface ChildOutcome {
 
 const STDERR_TAIL_BYTES = 4000;
 
-/** Runs the child's node under another program (valgrind), with extra node flags (--predictable). */
+/** Runs the child's node under another program (valgrind), with extra node flags (--predictable), or another runtime. */
 export interface ChildLaunch {
   wrapper?: { command: string; args: readonly string[] };
   nodeFlags?: readonly string[];
+  /** Another runtime's binary and flags (--runtime); absent, this process's node with --expose-gc and the heap limit. */
+  runtime?: Pick<RuntimeLaunch, 'execPath' | 'args' | 'serialization'>;
 }
 
 function lastLine(text: string): string {
@@ -32,13 +35,16 @@ export function runChild(
 ): Promise<ChildOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const nodeArgs = ['--expose-gc', `--max-old-space-size=${heapLimitMB}`, ...(launch.nodeFlags ?? [])];
+    const runtime = launch.runtime;
+    const runtimePath = runtime?.execPath ?? process.execPath;
+    const nodeArgs = [...(runtime?.args ?? ['--expose-gc', `--max-old-space-size=${heapLimitMB}`]), ...(launch.nodeFlags ?? [])];
     // fork runs `execPath ...execArgv script`: under a wrapper that is `wrapper ...its args node ...node flags script`.
     const child = fork(childScript, [], {
-      ...(launch.wrapper ? { execPath: launch.wrapper.command } : {}),
-      execArgv: launch.wrapper ? [...launch.wrapper.args, process.execPath, ...nodeArgs] : nodeArgs,
+      execPath: launch.wrapper ? launch.wrapper.command : runtimePath,
+      execArgv: launch.wrapper ? [...launch.wrapper.args, runtimePath, ...nodeArgs] : nodeArgs,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'advanced',
+      // Another runtime (or another V8) cannot read this node's V8 serialization: those children talk JSON.
+      serialization: runtime?.serialization ?? 'advanced',
     });
     let stderr = '';
     let reply: ChildReply | undefined;

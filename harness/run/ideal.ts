@@ -13,12 +13,12 @@ import { type Ideal } from '../results/schema.js';
  * median latency.
  */
 export const calibrate: Calibrate = async (once) => {
-  const bench = new Bench({ name: 'cpu task', time: 500, warmupTime: 100 });
-  bench.add('one cpu task', once);
+  const bench = new Bench({ name: 'one task', time: 500, warmupTime: 100 });
+  bench.add('one task', once);
   await bench.run();
   const result = bench.tasks[0]?.result;
   if (!result || result.state !== 'completed') {
-    throw new Error(`could not calibrate the cpu workload: ${result && 'error' in result ? String(result.error) : 'no result'}`);
+    throw new Error(`could not calibrate the workload: ${result && 'error' in result ? String(result.error) : 'no result'}`);
   }
   return { perTaskMs: result.latency.p50, samples: result.latency.samplesCount, method: 'tinybench p50' };
 };

@@ -14,6 +14,9 @@ import { SAMPLING } from '../measure/measure.js';
 import { countInstructions } from '../measure/instructions.js';
 import { analyze } from '../stats/analysis.js';
 import { medianInterval, relativeHalfWidth } from '../stats/intervals.js';
+import { placeContender, placedName, unmeasuredNotes, type Placement } from '../runtimes/placement.js';
+import type { RuntimeChoice } from '../runtimes/runtime.js';
+import { runtimeGroups } from '../runtimes/groups.js';
 
 /** An implementation to run: a registry adapter, or (tests only) an adapter loaded by the child from `module`. */
 export interface Contender {
@@ -24,9 +27,12 @@ export interface Contender {
   childScript?: string;
   /** Tells two contenders of one adapter apart (A/B sides) in progress and bookkeeping; default the adapter's name. */
   key?: string;
+  /** The runtime its children run under (--runtime); absent, this process's node, and the row records none. */
+  runtime?: RuntimeChoice;
 }
 
-const keyOf = (contender: Contender): string => contender.key ?? contender.adapter.name;
+// One adapter under several runtimes is several rows: the runtime is part of the key ("piscina (bun 1.4.5)").
+const keyOf = (contender: Contender): string => contender.key ?? placedName(contender.adapter.name, contender.runtime);
 
 export type ProgressEvent =
   | { type: 'skipped'; name: string; reason: string }
@@ -155,9 +161,14 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
   const skipped = new Map<string, ImplementationResult>();
   // Implementations that cannot finish the scenario's task count in time run a smaller one, recorded as such.
   const scaled = new Map<string, { plan: RunPlan; scaled: ScaledRun }>();
+  // Where each row's children run (runtime, child entry); a runtime or program that cannot be had skips the row.
+  const placements = new Map<string, Placement>();
   for (const contender of options.contenders) {
     const { adapter } = contender;
-    const verdict = canRun(adapter, plan);
+    const capable = canRun(adapter, plan);
+    const placed = capable === true ? placeContender(adapter.name, contender.runtime, plan, heapLimitMB) : capable;
+    const verdict = 'reason' in placed ? placed : true;
+    if (!('reason' in placed)) placements.set(keyOf(contender), placed);
     if (verdict === true) {
       runnable.push(contender);
       const down = adapter.scaleDown?.(plan);
@@ -174,6 +185,7 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
         name: adapter.name,
         version: adapter.packageName ? installedVersion(adapter.packageName) : null,
         kind: adapter.kind,
+        ...(contender.runtime ? { runtime: contender.runtime.info } : {}),
         state: 'skipped',
         reason: verdict.reason,
       });
@@ -202,6 +214,7 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
       if (signal?.aborted) break runs;
       const name = keyOf(contender);
       const ownPlan = scaled.get(contender.adapter.name)?.plan ?? plan;
+      const placement = placements.get(name)!;
       step++;
       options.onProgress?.({ type: 'start', name, run: run + 1, runs: maxRuns, step, steps });
       const { reply, elapsedMs } = await runChild(
@@ -215,7 +228,8 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
         scenario.timeLimitSeconds,
         heapLimitMB,
         signal,
-        contender.childScript,
+        contender.childScript ?? placement.childScript,
+        placement.launch,
       );
       // An interrupted run says nothing about the implementation: it is dropped, not recorded as a failure.
       if (signal?.aborted) break runs;
@@ -243,15 +257,18 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
         name: c.adapter.name,
         version: c.adapter.packageName ? installedVersion(c.adapter.packageName) : null,
         kind: c.adapter.kind,
+        ...(c.runtime ? { runtime: c.runtime.info } : {}),
         state: 'skipped',
         reason: `not run: the benchmark was ${interrupted}`,
       };
     }
     const result = assemble(c, done);
     const scale = scaled.get(c.adapter.name);
-    const notes = resultNotes(scenario, result);
+    const placement = placements.get(keyOf(c));
+    const notes = [...resultNotes(scenario, result), ...unmeasuredNotes(placement, done)];
     return {
       ...result,
+      ...(placement?.runtime ? { runtime: placement.runtime } : {}),
       ...(scale ? { scaled: scale.scaled } : {}),
       ...(notes.length > 0 ? { notes } : {}),
     };
@@ -261,6 +278,12 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
       const result = implementations[index]!;
       if (result.state !== 'completed' || signal?.aborted) continue;
       const name = keyOf(contender);
+      // Instructions are counted under this node's child only: another runtime's or program's row would be mislabelled.
+      const placed = placements.get(name);
+      if (placed?.launch.runtime || placed?.childScript) {
+        result.instructions = { state: 'skipped', reason: 'counted only for rows whose child is this invocation\'s node', method: 'cachegrind' };
+        continue;
+      }
       options.onProgress?.({ type: 'start', name: `${name} instructions`, run: 1, runs: 1, step, steps });
       const started = performance.now();
       const count = await countInstructions({
@@ -280,5 +303,7 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
     ...(adaptive ? { adaptive } : {}),
     ...(interrupted ? { partial: { reason: interrupted } } : {}),
   };
-  return { ...file, analysis: analyze(file) };
+  // Rows of several runtimes are analysed per runtime (tables do it by group); one analysis of them all would rank
+  // them as if they were one run, so such a file stores none.
+  return runtimeGroups(file).length > 1 ? file : { ...file, analysis: analyze(file) };
 }

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 // bullmq and ioredis are loaded in main(): the adapter imports this file's shared names without needing them.
 import type { Job } from 'bullmq';
-import { createTask, type Task, type Workload } from '../../scenarios/workloads/task.js';
+import { prepareTask, type Task, type Workload } from '../../scenarios/workloads/task.js';
 
 export interface WorkerArgs {
   redis: string;
@@ -77,7 +77,7 @@ async function main(args: WorkerArgs): Promise<void> {
     if (!task) {
       task = store.get(workloadKey(args.queue, run)).then((json) => {
         if (json === null) throw new Error(`no workload stored at ${workloadKey(args.queue, run)} for run ${run}`);
-        return createTask({ workload: JSON.parse(json) as Workload });
+        return prepareTask({ workload: JSON.parse(json) as Workload });
       });
       tasks.set(run, task);
     }

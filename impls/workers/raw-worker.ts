@@ -1,8 +1,9 @@
 // The raw-workers reference: plain postMessage in both directions, ids in, encoded results out.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createTask, type TaskInput, type TaskSpec } from '../../scenarios/workloads/task.js';
+import { prepareTask, type TaskInput, type TaskSpec } from '../../scenarios/workloads/task.js';
 
-const task = createTask(workerData as TaskSpec);
+// Awaited before listening: a user's module (the module workload) is imported before the first task.
+const task = await prepareTask(workerData as TaskSpec);
 const port = parentPort!;
 port.on('message', (input: TaskInput) => {
   task(input).then(

@@ -1,5 +1,6 @@
 // tinypool wraps worker_threads' workerData with its own; Tinypool.workerData is the user's part.
 import Tinypool from 'tinypool';
-import { createTask, type TaskSpec } from '../../scenarios/workloads/task.js';
+import { prepareTask, type TaskSpec } from '../../scenarios/workloads/task.js';
 
-export default createTask(Tinypool.workerData as TaskSpec);
+// Awaited at the top level: a user's module (the module workload) is imported before the first task.
+export default await prepareTask(Tinypool.workerData as TaskSpec);

@@ -1,7 +1,8 @@
 // workerpool registers named methods; the pool calls exec('task', [id]).
 import { workerData } from 'node:worker_threads';
 import workerpool from 'workerpool';
-import { createTask, type TaskSpec } from '../../scenarios/workloads/task.js';
+import { prepareTask, type TaskSpec } from '../../scenarios/workloads/task.js';
 
-const task = createTask(workerData as TaskSpec);
+// Awaited before registering: a user's module (the module workload) is imported before the first task.
+const task = await prepareTask(workerData as TaskSpec);
 workerpool.worker({ task });

@@ -4,6 +4,7 @@ import { cpu } from './cpu.js';
 import { flaky } from './flaky.js';
 import type { WorkloadKind } from './kind.js';
 import { mixed } from './mixed.js';
+import { userModule } from './module.js';
 import { noop } from './noop.js';
 import { payload } from './payload.js';
 import type { TaskMessage } from './runtime.js';
@@ -16,6 +17,7 @@ export const workloadKinds = [
   flaky,
   mixed,
   payload,
+  userModule,
 ] as const;
 
 type WorkloadOf<K> = K extends WorkloadKind<infer W> ? W : never;

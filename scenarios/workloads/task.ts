@@ -21,3 +21,14 @@ export interface TaskSpec {
 export function createTask(spec: TaskSpec): Task {
   return workloadKind(spec.workload).createTask(spec.workload, spec.probe);
 }
+
+/** Loads what the workload needs in this thread (a user's module); a no-op for the built-in kinds. */
+export async function prepareWorkload(workload: Workload): Promise<void> {
+  await workloadKind(workload).prepare?.(workload);
+}
+
+/** The task, after its workload is prepared in this thread: what every worker file builds its task with. */
+export async function prepareTask(spec: TaskSpec): Promise<Task> {
+  await prepareWorkload(spec.workload);
+  return createTask(spec);
+}

@@ -5,12 +5,27 @@
 // - a task without options is never wrapped in an object: it waits in the queue as three flat slots
 //   (fn, arg, callback) and runs straight from a Slot. Only tasks with options get a Job;
 // - `run(fn, arg, callback)` hands `arg` back to the callback, so one callback serves every task;
-// - a context (AbortSignal + attempt) is built only for task functions that declare a second parameter.
+// - a context (AbortSignal + attempt) is built only for task functions that declare a second parameter;
+// - the submitter's AsyncLocalStorage context is kept only once AsyncLocalStorage is in use (context.ts): a waiting
+//   task is then queued as its SubmitContext, which carries its function.
+import { SubmitContext, captureContext, contextInUse, refreshContext, scopeOf } from './context.js';
 import { TimeoutError } from './errors.js';
 import type { PoolMetrics } from './metrics.js';
-import { checkInteger } from './options.js';
+import { checkInteger, checkKnownOptions, optionNames } from './options.js';
 import { TaskGroup, type GroupOptions } from './group.js';
-import { CoreJob, PoolCore, RUNNING, orderedMap, type AnyCallback, type CoreOptions, type CoreTaskOptions, type JobSettings } from './pool-core.js';
+import {
+  CORE_POOL_OPTIONS,
+  CORE_TASK_OPTIONS,
+  CoreJob,
+  PoolCore,
+  RUNNING,
+  hasTimeout,
+  orderedMap,
+  type AnyCallback,
+  type CoreOptions,
+  type CoreTaskOptions,
+  type JobSettings,
+} from './pool-core.js';
 import type { Triple } from './task-queue.js';
 
 export interface TaskContext {
@@ -33,6 +48,13 @@ export interface AsyncPoolOptions<A = unknown, R = unknown> extends CoreOptions<
 
 type AnyFn = TaskFn<any, any>;
 
+const POOL_OPTIONS = optionNames('AsyncPool', [...CORE_POOL_OPTIONS, 'concurrency']);
+const TASK_OPTIONS = optionNames('task', CORE_TASK_OPTIONS);
+const MAP_OPTIONS = optionNames('map', ['concurrency']);
+
+/** The real Promise.prototype.then: a promise calls it back exactly once, and reading it runs no user code. */
+const nativeThen = Promise.prototype.then;
+
 /** A task that carries options, with the function it runs and the slot it runs in. */
 class Job extends CoreJob {
   slot: Slot | null = null;
@@ -52,6 +74,8 @@ class Slot {
   arg: unknown = undefined;
   callback: AnyCallback | null = null;
   job: Job | null = null;
+  /** A plain task's submitter context (jobs keep theirs). */
+  context: SubmitContext | null = null;
   controller: AbortController | null = null;
   startedAt = 0;
   busyIndex = -1;
@@ -63,12 +87,11 @@ class Slot {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+/** Adopts any thenable into a real promise: whatever the thenable does, the promise settles once. */
+function adopt(value: unknown, then: (...args: unknown[]) => unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    then.call(value, resolve, reject);
+  });
 }
 
 export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
@@ -82,7 +105,7 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   private readonly timeoutHandler = (job: Job): void => this.expire(job);
 
   constructor(options: AsyncPoolOptions<A, R> = {}) {
-    super(options, isJob);
+    super(options, isJob, POOL_OPTIONS, TASK_OPTIONS);
     this.limit = checkInteger('concurrency', options.concurrency ?? 10, 1);
   }
 
@@ -98,6 +121,7 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   /** Changes how many tasks may run at once; takes effect immediately (running tasks are never interrupted). */
   setConcurrency(concurrency: number): void {
     this.limit = checkInteger('concurrency', concurrency, 1);
+    refreshContext(); // queued tasks may start here, in the caller's context
     this.pump();
   }
 
@@ -115,10 +139,19 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
   run<T extends R = R>(fn: TaskFn<A, T>, arg: A, callback: TaskCallback<A, T>, options?: TaskOptions): void {
     this.checkTask(fn, callback);
     if (options === undefined && !this.jobsOnly && !this.closing) {
-      if (this.running < this.limit && this.queue.size === 0) return this.startPlain(fn, arg, callback);
-      if (this.queue.size < this.maxQueue) return this.queue.push(fn, arg, callback);
+      if (this.running < this.limit && this.queue.size === 0) {
+        this.counters.submitted++;
+        // It starts here, in its submitter's context; the context is kept only for a callback destroy() may call.
+        return this.startPlain(fn, arg, callback, captureContext(null));
+      }
+      if (this.queue.size < this.maxQueue) {
+        this.counters.submitted++;
+        return this.queue.push(captureContext(fn) ?? fn, arg, callback);
+      }
     }
-    this.submitJob(new Job(fn, arg, callback, this.settingsFor(options)));
+    const job = new Job(fn, arg, callback, this.settingsFor(options));
+    this.counters.submitted++;
+    this.submitJob(job);
   }
 
   /**
@@ -129,7 +162,9 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     return new Promise<T>((resolve, reject) => {
       const callback: AnyCallback = (error, result) => (error === undefined ? resolve(result as T) : reject(error));
       this.checkTask(fn, callback);
-      this.submitJob(new Job(fn, arg, callback, this.settingsFor(options)), false);
+      const job = new Job(fn, arg, callback, this.settingsFor(options));
+      this.counters.submitted++;
+      this.submitJob(job, false);
     });
   }
 
@@ -143,12 +178,14 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
    * yielding results in input order. The first failure is thrown at its position.
    */
   map<I extends A, T extends R>(items: Iterable<I>, fn: TaskFn<I, T>, options: { concurrency?: number } = {}): AsyncGenerator<T> {
+    checkKnownOptions(options, MAP_OPTIONS);
     const window = checkInteger('map concurrency', options.concurrency ?? this.limit, 1);
     return orderedMap(items, window, (item) => this.submit(fn as TaskFn<A, T>, item));
   }
 
   /** Stops accepting tasks, lets queued and running ones finish, then resolves. */
   close(): Promise<void> {
+    refreshContext();
     this.closing = true;
     this.pump();
     return this.onIdle();
@@ -159,11 +196,11 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     const error = this.beginDestroy(isJob);
     while (this.busySlots.length > 0) {
       const slot = this.busySlots[this.busySlots.length - 1]!;
-      const { job, arg, callback, controller } = slot;
+      const { job, arg, callback, controller, context } = slot;
       this.release(slot, false);
       controller?.abort(error);
       if (job) this.settleJob(job, error);
-      else this.settle(arg, callback!, error);
+      else this.settleWithin(context, arg, callback!, error);
     }
     this.notifyIdle();
   }
@@ -178,11 +215,10 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     return this.running < this.limit && this.queue.size === 0 && this.admits();
   }
 
-  /** Checks a task and counts it as submitted. */
+  /** Checks a task's function and callback (the caller counts it as submitted once its options passed too). */
   private checkTask(fn: unknown, callback: unknown): void {
     if (typeof fn !== 'function') throw new TypeError(`task must be a function; got ${typeof fn}`);
     if (typeof callback !== 'function') throw new TypeError(`callback must be a function; got ${typeof callback}`);
-    this.counters.submitted++;
   }
 
   private acquireSlot(): Slot {
@@ -193,15 +229,28 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     return slot;
   }
 
-  private startPlain(fn: AnyFn, arg: unknown, callback: AnyCallback): void {
+  /** Starts a plain task in the current context: the caller makes sure it is the task's own. */
+  private startPlain(fn: AnyFn, arg: unknown, callback: AnyCallback, context: SubmitContext | null): void {
     const slot = this.acquireSlot();
     slot.fn = fn;
     slot.arg = arg;
     slot.callback = callback;
+    slot.context = context;
     this.invoke(slot, fn, arg, 1);
   }
 
+  /** Starts a plain task that waited, in its submitter's context (or an empty one: its submitter had none). */
+  private startQueued(fn: AnyFn, arg: unknown, callback: AnyCallback, context: SubmitContext | null): void {
+    if (context === null && !contextInUse) this.startPlain(fn, arg, callback, null);
+    else scopeOf(context).runInAsyncScope(this.startPlain, this, fn, arg, callback, context);
+  }
+
   protected startJob(job: Job): void {
+    if (job.context === null && !contextInUse) this.startJobHere(job);
+    else scopeOf(job.context).runInAsyncScope(this.startJobHere, this, job);
+  }
+
+  private startJobHere(job: Job): void {
     const slot = this.acquireSlot();
     slot.fn = job.fn;
     slot.arg = job.arg;
@@ -214,12 +263,19 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
       slot.startedAt = performance.now();
       this.waitLatency!.record(slot.startedAt - job.submittedAt);
     }
-    if (job.timeoutMs > 0) job.timer = setTimeout(this.timeoutHandler, job.timeoutMs, job);
+    if (hasTimeout(job.timeoutMs)) job.timer = setTimeout(this.timeoutHandler, job.timeoutMs, job);
     this.invoke(slot, job.fn, job.arg, job.attempt);
   }
 
+  /**
+   * Runs the task and wires its outcome to the slot, whatever it returns. Its slot's handlers are reused by the next
+   * task, so they must be called exactly once: only a real promise gets them directly; any other thenable (one that
+   * resolves twice, or both resolves and rejects) is adopted by a promise first, and a `then` getter that throws
+   * rejects the task, as awaiting it would.
+   */
   private invoke(slot: Slot, fn: AnyFn, arg: unknown, attempt: number): void {
     let value: unknown;
+    let then: unknown;
     try {
       if (fn.length >= 2) {
         slot.controller = new AbortController();
@@ -227,12 +283,21 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
       } else {
         value = (fn as (arg: unknown) => unknown)(arg);
       }
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return this._finish(slot, undefined, value, true);
+      then = (value as { then?: unknown }).then;
     } catch (error) {
-      this._finish(slot, error, undefined, false);
-      return;
+      return this._finish(slot, error, undefined, false);
     }
-    if (isThenable(value)) value.then(slot.onOk, slot.onErr);
-    else this._finish(slot, undefined, value, true);
+    if (typeof then !== 'function') return this._finish(slot, undefined, value, true);
+    if (then === nativeThen && value instanceof Promise) {
+      try {
+        nativeThen.call(value, slot.onOk, slot.onErr);
+        return;
+      } catch {
+        // A promise whose species constructor throws: adopting it below settles the task with that error.
+      }
+    }
+    nativeThen.call(adopt(value, then as (...args: unknown[]) => unknown), slot.onOk, slot.onErr);
   }
 
   /** Frees a running slot. It is reused only if its task's promise has settled (`reuse`); otherwise it is dropped. */
@@ -252,7 +317,7 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
       if (this.trackLatency) this.runLatency!.record(performance.now() - slot.startedAt);
     }
     slot.active = false;
-    slot.fn = slot.callback = slot.job = slot.controller = null;
+    slot.fn = slot.callback = slot.job = slot.controller = slot.context = null;
     slot.arg = undefined;
     slot.busyIndex = -1;
     if (reuse) this.freeSlots.push(slot);
@@ -304,8 +369,9 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
       while (this.running < this.limit && this.queue.size > 0 && this.admits() && this.queue.shift(out, now)) {
         const { a, b, c } = out;
         out.a = out.b = out.c = undefined;
-        if (isJob(a)) this.startJob(a);
-        else this.startPlain(a as AnyFn, b, c as AnyCallback);
+        if (typeof a === 'function') this.startQueued(a as AnyFn, b, c as AnyCallback, null);
+        else if (isJob(a)) this.startJob(a);
+        else this.startQueued((a as SubmitContext).payload as AnyFn, b, c as AnyCallback, a as SubmitContext);
       }
     } while (this.hasHeld() && this.moveHeld() && this.running < this.limit);
     this.wakeRoomWaiters();

@@ -5,8 +5,8 @@
 //             With ≥ minSamples samples and failures / samples ≥ failureRatio, it opens.
 // open      → no start for coolDownMs, then half-open. Outcomes of tries started before it opened are ignored.
 // half-open → at most `halfOpenProbes` tries start; one failing re-opens, all of them succeeding closes.
-import { optionErrors } from './errors.js';
-import { checkInteger, checkNonNegative, checkOptionalFunction } from './options.js';
+import { optionErrors, warnCallbackThrew } from './errors.js';
+import { checkInteger, checkKnownOptions, checkOptionalFunction, checkTimerMs, optionNames } from './options.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -17,7 +17,7 @@ export interface BreakerOptions {
   minSamples?: number;
   /** Opens when failures / samples reaches this (0 < ratio ≤ 1). Default 0.5. */
   failureRatio?: number;
-  /** How long it stays open before probing, in ms. Default 1000. */
+  /** How long it stays open before probing, in ms (at most 2³¹ − 1; Infinity: it never probes again). Default 1000. */
   coolDownMs?: number;
   /** Tries allowed to start while half-open; all must succeed to close. Default 1. */
   halfOpenProbes?: number;
@@ -39,7 +39,7 @@ export interface BreakerTicket {
   probeEpoch: number;
 }
 
-const FIELDS = 'windowSize?, minSamples?, failureRatio?, coolDownMs?, halfOpenProbes?, onStateChange?';
+const BREAKER_OPTIONS = optionNames('breaker', ['windowSize', 'minSamples', 'failureRatio', 'coolDownMs', 'halfOpenProbes', 'onStateChange']);
 
 export class CircuitBreaker {
   readonly windowSize: number;
@@ -64,7 +64,7 @@ export class CircuitBreaker {
 
   /** `changed` runs after every state change: the pool pumps its queue there (half-open lets probes start). */
   constructor(options: BreakerOptions, private readonly changed: (state: BreakerState, previous: BreakerState) => void) {
-    if (typeof options !== 'object' || options === null) throw optionErrors.object('breaker', options, FIELDS);
+    checkKnownOptions(options, BREAKER_OPTIONS, 'breaker.');
     this.windowSize = checkInteger('breaker.windowSize', options.windowSize ?? 20, 1);
     const minSamples = checkInteger('breaker.minSamples', options.minSamples ?? Math.min(10, this.windowSize), 1);
     if (minSamples > this.windowSize) {
@@ -74,7 +74,7 @@ export class CircuitBreaker {
     const ratio = options.failureRatio ?? 0.5;
     if (typeof ratio !== 'number' || !(ratio > 0 && ratio <= 1)) throw optionErrors.ratio('breaker.failureRatio', ratio);
     this.failureRatio = ratio;
-    this.coolDownMs = checkNonNegative('breaker.coolDownMs', options.coolDownMs ?? 1000);
+    this.coolDownMs = checkTimerMs('breaker.coolDownMs', options.coolDownMs ?? 1000, 'it stays open');
     this.halfOpenProbes = checkInteger('breaker.halfOpenProbes', options.halfOpenProbes ?? 1, 1);
     this.onStateChange = checkOptionalFunction('breaker.onStateChange', options.onStateChange);
     this.window = new Array<boolean>(this.windowSize).fill(false);
@@ -156,13 +156,15 @@ export class CircuitBreaker {
     this.opened++;
     this.resetWindow();
     this.dispose();
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.epoch++;
-      this.probesStarted = this.probesSucceeded = 0;
-      this.transition('half-open');
-    }, this.coolDownMs);
-    this.timer.unref();
+    if (this.coolDownMs !== Infinity) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.epoch++;
+        this.probesStarted = this.probesSucceeded = 0;
+        this.transition('half-open');
+      }, this.coolDownMs);
+      this.timer.unref();
+    }
     this.transition('open');
   }
 
@@ -176,9 +178,7 @@ export class CircuitBreaker {
     try {
       this.onStateChange?.(state, previous);
     } catch (thrown) {
-      queueMicrotask(() => {
-        throw thrown;
-      });
+      warnCallbackThrew('breaker.onStateChange', thrown);
     }
     this.changed(state, previous);
   }

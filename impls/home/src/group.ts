@@ -2,7 +2,10 @@
 // A fail-fast group aborts its other members the moment one fails: it hears each outcome through the pool's
 // callback, synchronously, so no queued sibling can start between the failure and the abort.
 import { optionErrors } from './errors.js';
+import { checkKnownOptions, optionNames } from './options.js';
 import type { AnyCallback, CoreTaskOptions } from './pool-core.js';
+
+const GROUP_OPTIONS = optionNames('group', ['failFast']);
 
 export interface GroupOptions {
   /** On the first failure, abort every other member through its signal and make all() reject. Default false. */
@@ -25,6 +28,7 @@ export abstract class TaskGroup<R = unknown, O extends CoreTaskOptions = CoreTas
     options: GroupOptions | undefined,
     private readonly deferPump: (fn: () => void) => void,
   ) {
+    if (options !== undefined) checkKnownOptions(options, GROUP_OPTIONS);
     const failFast = options?.failFast ?? false;
     if (typeof failFast !== 'boolean') throw optionErrors.oneOf('failFast', failFast, 'true or false');
     this.failFast = failFast;

@@ -18,3 +18,4 @@ export {
   TimeoutError,
   WorkerCrashError,
 } from './errors.js';
+export type { WorkerCrashInfo } from './errors.js';

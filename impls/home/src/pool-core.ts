@@ -2,9 +2,28 @@
 // carries options (submit → queue → run → retry or settle), and the counting and delivery of every outcome.
 // Each engine supplies how a task starts, how a running one is cut loose, and its own hot path for plain tasks.
 import { CircuitBreaker, type BreakerOptions, type BreakerState, type BreakerTicket } from './breaker.js';
-import { AbortError, PoolClosedError, PoolDestroyedError, PoolOverloadError, QueueFullError, optionErrors } from './errors.js';
+import { SubmitContext, captureContext, contextInUse, refreshContext, scopeOf } from './context.js';
+import {
+  AbortError,
+  PoolClosedError,
+  PoolDestroyedError,
+  PoolOverloadError,
+  QueueFullError,
+  optionErrors,
+  taskErrors,
+  warnCallbackThrew,
+} from './errors.js';
 import { Counters, Latency, type PoolMetrics } from './metrics.js';
-import { checkIntegerOrInfinity, checkNonNegative, checkOptionalFunction } from './options.js';
+import {
+  checkIntegerOrInfinity,
+  checkKnownOptions,
+  checkNonNegative,
+  checkNumber,
+  checkOptionalFunction,
+  checkTimerMs,
+  optionNames,
+  type OptionNames,
+} from './options.js';
 import { normalizeRetry, retryDelay, shouldRetry, type RetryOptions, type RetryPolicy } from './retry.js';
 import { TaskQueue, type QueuedJob } from './task-queue.js';
 
@@ -20,9 +39,12 @@ export type AnyCallback = (error: unknown, result: any, arg: any) => void;
 
 /** Options every task accepts, on both engines. */
 export interface CoreTaskOptions {
-  /** Higher runs first; FIFO within one priority. Default 0. */
+  /** Higher runs first; FIFO within one priority. Any number but NaN (±Infinity: always first / last). Default 0. */
   priority?: number;
-  /** Rejects the task with TimeoutError after this many ms (and aborts its signal). Default: the pool's timeoutMs. */
+  /**
+   * Rejects the task with TimeoutError after this many ms (and aborts its signal); 0 or Infinity: no timeout.
+   * At most 2³¹ − 1 ms. Default: the pool's timeoutMs.
+   */
   timeoutMs?: number;
   /** Aborting it removes a queued task, or aborts a running task's signal; either way the task rejects with AbortError. */
   signal?: AbortSignal;
@@ -30,12 +52,26 @@ export interface CoreTaskOptions {
   retry?: RetryOptions | number;
 }
 
-/** A task's options with the pool's defaults applied. */
+/** Names of the options every task accepts; each engine adds its own. */
+export const CORE_TASK_OPTIONS = ['priority', 'timeoutMs', 'signal', 'retry'] as const;
+
+/** Names of the options both engines' constructors accept; each engine adds its own. */
+export const CORE_POOL_OPTIONS = [
+  'maxQueue', 'whenFull', 'maxBlockedSubmits', 'breaker', 'timeoutMs', 'retry', 'agingMs', 'trackLatency', 'onResult', 'onError',
+] as const;
+
+/** A task's options with the pool's defaults applied, and its submitter's context. */
 export interface JobSettings {
   priority: number;
   timeoutMs: number;
   retry: RetryPolicy | null;
   signal: AbortSignal | null;
+  context: SubmitContext | null;
+}
+
+/** 0 and Infinity both mean "no timeout"; the pool arms a timer only for a finite, positive value. */
+export function hasTimeout(timeoutMs: number): boolean {
+  return timeoutMs > 0 && timeoutMs !== Infinity;
 }
 
 /** A task that carries options: timeout, signal, retry, priority, or per-task timing. */
@@ -52,6 +88,8 @@ export class CoreJob implements QueuedJob, BreakerTicket {
   readonly timeoutMs: number;
   readonly retry: RetryPolicy | null;
   readonly signal: AbortSignal | null;
+  /** The submitter's context, when AsyncLocalStorage was in use at submit: the task and its callbacks run in it. */
+  readonly context: SubmitContext | null;
   constructor(
     readonly arg: unknown,
     readonly callback: AnyCallback,
@@ -61,6 +99,7 @@ export class CoreJob implements QueuedJob, BreakerTicket {
     this.timeoutMs = settings.timeoutMs;
     this.retry = settings.retry;
     this.signal = settings.signal;
+    this.context = settings.context;
   }
 }
 
@@ -79,11 +118,23 @@ export interface CoreOptions<A, R> {
   onError?: (error: unknown, arg: A) => void;
 }
 
-/** A throwing user callback is the caller's bug: surface it, but never corrupt the pool's bookkeeping. */
+/**
+ * A task's own callback that throws is the caller's bug, as in any Node callback API: it surfaces as an uncaught
+ * exception, after the pool's bookkeeping is done. (Observers, onResult and onError, only get a warning.)
+ */
 function rethrowLater(error: unknown): void {
   queueMicrotask(() => {
     throw error;
   });
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function'
+  );
 }
 
 /**
@@ -115,6 +166,8 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
   protected readonly jobsOnly: boolean;
   private readonly onResult: ((result: R, arg: A) => void) | undefined;
   private readonly onError: ((error: unknown, arg: A) => void) | undefined;
+  /** The task options this engine accepts. */
+  private readonly taskOptionNames: OptionNames;
 
   protected readonly queue: TaskQueue<J>;
   private held: J[] = [];
@@ -132,14 +185,27 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
   protected readonly waitLatency: Latency | null;
   protected readonly runLatency: Latency | null;
 
-  protected constructor(options: CoreOptions<A, R>, isJob: (value: unknown) => value is J) {
+  /**
+   * `poolOptions` and `taskOptions` name every option the engine accepts: anything else is refused, so a misspelt
+   * option cannot be ignored without a word.
+   */
+  protected constructor(
+    options: CoreOptions<A, R>,
+    isJob: (value: unknown) => value is J,
+    poolOptions: OptionNames,
+    taskOptions: OptionNames,
+  ) {
+    checkKnownOptions(options, poolOptions);
+    this.taskOptionNames = taskOptions;
+    // The submitter's context is kept only once AsyncLocalStorage is in use: see context.ts.
+    refreshContext();
     this.maxQueue = checkIntegerOrInfinity('maxQueue', options.maxQueue ?? Infinity, 0);
     const whenFull = options.whenFull ?? 'reject';
     if (whenFull !== 'reject' && whenFull !== 'wait') throw optionErrors.oneOf('whenFull', whenFull, '"reject" or "wait"');
     this.whenFull = whenFull;
     this.maxBlocked = checkIntegerOrInfinity('maxBlockedSubmits', options.maxBlockedSubmits ?? Infinity, 0);
     this.breaker = options.breaker === undefined ? null : new CircuitBreaker(options.breaker, (state) => this.breakerChanged(state));
-    this.defaultTimeoutMs = options.timeoutMs === undefined ? 0 : checkNonNegative('timeoutMs', options.timeoutMs);
+    this.defaultTimeoutMs = options.timeoutMs === undefined ? 0 : checkTimerMs('timeoutMs', options.timeoutMs, 'no timeout');
     this.defaultRetry = normalizeRetry('retry', options.retry);
     const agingMs = options.agingMs === undefined ? 0 : checkNonNegative('agingMs', options.agingMs);
     this.aging = agingMs > 0;
@@ -148,7 +214,7 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     this.waitLatency = this.trackLatency ? new Latency() : null;
     this.runLatency = this.trackLatency ? new Latency() : null;
     // The breaker must see every start and outcome, so it routes every task through a job.
-    this.jobsOnly = this.defaultTimeoutMs > 0 || this.defaultRetry !== null || this.aging || this.trackLatency || this.breaker !== null;
+    this.jobsOnly = hasTimeout(this.defaultTimeoutMs) || this.defaultRetry !== null || this.aging || this.trackLatency || this.breaker !== null;
     this.onResult = checkOptionalFunction('onResult', options.onResult);
     this.onError = checkOptionalFunction('onError', options.onError);
   }
@@ -156,12 +222,23 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
   /** Tasks running now. */
   abstract get runningCount(): number;
 
+  /**
+   * Checks a task's options (throws on a bad one, before the task counts as submitted) and captures its submitter's
+   * context. `contextPayload`: what the engine keeps beside a plain task's context (unused for jobs).
+   */
   protected settingsFor(options: CoreTaskOptions | undefined): JobSettings {
+    if (options === undefined) {
+      return { priority: 0, timeoutMs: this.defaultTimeoutMs, retry: this.defaultRetry, signal: null, context: captureContext(null) };
+    }
+    checkKnownOptions(options, this.taskOptionNames);
+    const signal = options.signal ?? null;
+    if (signal !== null && !isAbortSignal(signal)) throw optionErrors.oneOf('signal', signal, 'an AbortSignal');
     return {
-      priority: options?.priority ?? 0,
-      timeoutMs: options?.timeoutMs ?? this.defaultTimeoutMs,
-      retry: options?.retry === undefined ? this.defaultRetry : normalizeRetry('retry', options.retry),
-      signal: options?.signal ?? null,
+      priority: options.priority === undefined ? 0 : checkNumber('priority', options.priority),
+      timeoutMs: options.timeoutMs === undefined ? this.defaultTimeoutMs : checkTimerMs('timeoutMs', options.timeoutMs, 'no timeout'),
+      retry: options.retry === undefined ? this.defaultRetry : normalizeRetry('retry', options.retry),
+      signal,
+      context: captureContext(null),
     };
   }
   /** True when a job admitted now would start at once (nothing queued ahead, capacity free). */
@@ -281,6 +358,8 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
   }
 
   private abortJob(job: J, error: AbortError): void {
+    // Called in the aborter's context: a task that captured none must not see the aborter's store.
+    refreshContext();
     switch (job.state) {
       case QUEUED:
         this.queue.cancel(job);
@@ -316,11 +395,24 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
     }
   }
 
-  /** A try failed: retry it after its backoff if its policy allows, otherwise settle it with the error. */
+  /**
+   * A try failed: retry it after its backoff if its policy allows, otherwise settle it with the error. A retryOn
+   * predicate that throws settles the task with an error saying so (it runs in the task's context, like every callback).
+   */
   protected fail(job: J, error: unknown, timedOut: boolean): void {
     this.breaker?.finished(job, true);
     const policy = job.retry;
-    if (policy && !this.destroyed && shouldRetry(policy, error, job.attempt, timedOut)) {
+    if (policy === null || this.destroyed) return this.settleJob(job, error);
+    let retry: boolean;
+    try {
+      retry =
+        policy.retryOn !== null && (job.context !== null || contextInUse)
+          ? scopeOf(job.context).runInAsyncScope(shouldRetry, null, policy, error, job.attempt, timedOut)
+          : shouldRetry(policy, error, job.attempt, timedOut);
+    } catch (thrown) {
+      return this.settleJob(job, taskErrors.retryOnThrew(thrown, error));
+    }
+    if (retry) {
       this.counters.retried++;
       job.attempt++;
       job.state = RETRY_WAIT;
@@ -353,10 +445,13 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
       if (error === undefined) this.breaker.finished(job, false);
       else this.breaker.released(job);
     }
-    this.settle(job.arg, job.callback, error, value);
+    this.settleWithin(job.context, job.arg, job.callback, error, value);
   }
 
-  /** The one place a task's outcome is counted and delivered. */
+  /**
+   * The one place a task's outcome is counted and delivered, in the current context: call it directly only where
+   * that is the task's own (the async engine's promise handlers); elsewhere use settleWithin().
+   */
   protected settle(arg: unknown, callback: AnyCallback, error: unknown, value?: unknown): void {
     try {
       if (error === undefined) {
@@ -367,13 +462,20 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
         this.onError?.(error, arg as A);
       }
     } catch (thrown) {
-      rethrowLater(thrown);
+      // An observer's bug must not change the task's outcome, nor crash the process: it gets a warning.
+      warnCallbackThrew(error === undefined ? 'onResult' : 'onError', thrown);
     }
     try {
       callback(error, value, arg);
     } catch (thrown) {
       rethrowLater(thrown);
     }
+  }
+
+  /** settle(), in the task's submitter context (or an empty one when it captured none and a store may exist now). */
+  protected settleWithin(context: SubmitContext | null, arg: unknown, callback: AnyCallback, error: unknown, value?: unknown): void {
+    if (context === null && !contextInUse) this.settle(arg, callback, error, value);
+    else scopeOf(context).runInAsyncScope(this.settle, this, arg, callback, error, value);
   }
 
   /** Rejects a task that never entered the pool, asynchronously, as a promise rejection would. */
@@ -406,7 +508,9 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
 
   /** Settles every task that waits (queued, held, retrying) with `error`; plain tasks through `settlePlain`. */
   protected rejectWaiting(error: Error, isJob: (value: unknown) => value is J): void {
-    this.queue.drain((a, b, c) => (isJob(a) ? this.settleJob(a, error) : this.settle(b, c as AnyCallback, error)));
+    this.queue.drain((a, b, c) =>
+      isJob(a) ? this.settleJob(a, error) : this.settleWithin(a instanceof SubmitContext ? a : null, b, c as AnyCallback, error),
+    );
     for (const job of this.held.splice(this.heldHead)) if (!job.cancelled) this.settleJob(job, error);
     this.heldHead = this.heldLive = 0;
     for (const job of this.retrying) this.settleJob(job, error);
@@ -415,6 +519,7 @@ export abstract class PoolCore<J extends CoreJob, A, R> {
 
   /** First step of destroy() on either engine: refuse new work and reject everything that waits. */
   protected beginDestroy(isJob: (value: unknown) => value is J): PoolDestroyedError {
+    refreshContext();
     this.closing = true;
     this.destroyed = true;
     const error = new PoolDestroyedError();

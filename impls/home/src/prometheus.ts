@@ -3,6 +3,7 @@
 // every observation, so they exist only for pools created with trackLatency: true, fed through observeLatency().
 import { Counter, Gauge, Histogram, Registry, exponentialBuckets } from 'prom-client';
 import { optionErrors } from './errors.js';
+import { checkKnownOptions, optionNames } from './options.js';
 import type { PoolMetrics } from './metrics.js';
 import type { AsyncPool } from './async-pool.js';
 import { ThreadPool } from './thread-pool.js';
@@ -27,8 +28,11 @@ const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
 
 type AnyPool = AsyncPool<any, any> | ThreadPool<any, any>;
 
+const PROMETHEUS_OPTIONS = optionNames('registerPoolMetrics', ['registry', 'prefix', 'buckets']);
+
 /** Registers the pool's metrics; a registry holds one pool per prefix (names must be unique in it). */
 export function registerPoolMetrics(pool: AnyPool, options: PrometheusOptions = {}): PoolExporter {
+  checkKnownOptions(options, PROMETHEUS_OPTIONS);
   const registry = options.registry ?? new Registry();
   if (!(registry instanceof Registry)) throw optionErrors.oneOf('registry', registry, 'a prom-client Registry');
   const prefix = options.prefix ?? 'poolbench_';

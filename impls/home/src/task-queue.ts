@@ -5,6 +5,7 @@
 // latency tracking) is stored as one object in the first slot instead; only those can be cancelled.
 // Cancelled entries are skipped lazily when they reach the head, so cancelling is O(1).
 // Optional aging: a head entry competes with priority + waited / agingMs, so low priority never starves.
+// Priorities are any numbers but NaN (the pools refuse NaN at submit): ±Infinity simply sort first or last.
 
 const CHUNK_ENTRIES = 1024;
 const WIDTH = 3;
@@ -176,7 +177,8 @@ export class TaskQueue<J extends QueuedJob> {
       if (head === undefined) continue;
       const waited = this.isJob(head) ? now - head.queuedAt : 0;
       const score = priority + waited / this.agingMs;
-      if (score > bestScore) {
+      // `best === undefined`: a head at priority -Infinity scores -Infinity, and must still be taken.
+      if (best === undefined || score > bestScore) {
         bestScore = score;
         best = priority;
       }

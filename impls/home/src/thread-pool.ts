@@ -6,16 +6,30 @@
 //   and the worker answers a whole event-loop turn of completions in one message (thread-worker.ts);
 // - here: which workers exist, which task goes where, and how results, timeouts and crashes settle tasks.
 // Tasks without options wait in the queue as flat triples, as in the async engine.
+// Whatever one task does (an argument or result that cannot be cloned, killing its worker, running out of memory),
+// it fails that task, and only the tasks running beside it in a worker that dies; queued work gets a new worker,
+// also while closing, and when no worker can start at all the waiting tasks fail with the reason.
 import { availableParallelism } from 'node:os';
-import type { TransferListItem } from 'node:worker_threads';
+import { SHARE_ENV, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { TimeoutError, WorkerCrashError, optionErrors } from './errors.js';
+import { SubmitContext, captureContext, refreshContext } from './context.js';
+import { TimeoutError, WorkerCrashError, describe, optionErrors, taskErrors, type WorkerCrashInfo } from './errors.js';
 import type { PoolMetrics } from './metrics.js';
-import { checkInteger, checkNonNegative } from './options.js';
+import { checkInteger, checkKnownOptions, checkTimerMs, optionNames } from './options.js';
 import { TaskGroup, type GroupOptions } from './group.js';
-import { PoolCore, RUNNING as J_RUNNING, orderedMap, type AnyCallback, type CoreOptions, type CoreTaskOptions } from './pool-core.js';
+import {
+  CORE_POOL_OPTIONS,
+  CORE_TASK_OPTIONS,
+  PoolCore,
+  RUNNING as J_RUNNING,
+  hasTimeout,
+  orderedMap,
+  type AnyCallback,
+  type CoreOptions,
+  type CoreTaskOptions,
+} from './pool-core.js';
 import type { Triple } from './task-queue.js';
-import { WorkerHandle } from './thread-worker-handle.js';
+import { WorkerHandle, type WorkerSetup } from './thread-worker-handle.js';
 import { FREE, RUNNING, TaskTable, ThreadJob, ZOMBIE, isThreadJob } from './thread-task-table.js';
 import { DEFAULT_NAME, Dispatcher, deserializeError } from './thread-dispatch.js';
 
@@ -41,32 +55,91 @@ export interface ThreadPoolOptions<A = unknown, R = unknown> extends CoreOptions
   idleTimeoutMs?: number;
   /** After a timeout, how long a worker has to answer the cancel before it is taken for CPU-bound and recycled. Default 100. */
   recycleAfterMs?: number;
-  /** Passed to each worker as worker_threads.workerData. */
+  /** Passed to each worker as worker_threads.workerData. Must be structured-cloneable. */
   workerData?: unknown;
+  /** Caps each worker's JS engine (new Worker's resourceLimits). A worker that hits one dies; its tasks fail with WorkerCrashError. */
+  resourceLimits?: ResourceLimits;
+  /** process.env inside each worker (new Worker's env): an object, or worker_threads.SHARE_ENV. Default: a copy of the parent's. */
+  env?: NodeJS.Dict<string> | typeof SHARE_ENV;
+  /** Node CLI options for each worker (new Worker's execArgv). Default: the parent's. */
+  execArgv?: string[];
+  /** Appended to process.argv in each worker (new Worker's argv). */
+  argv?: unknown[];
+  /** The export plain tasks run (piscina's `name`). Default 'default'. */
+  name?: string;
 }
 
-/** Workers that die before answering anything, in a row, before queued tasks are failed instead of retried forever. */
+/** Workers that die before loading the task module, in a row, before waiting tasks are failed instead of retried forever. */
 const STARTUP_FAILURES_TO_GIVE_UP = 3;
 
+const POOL_OPTIONS = optionNames('ThreadPool', [
+  ...CORE_POOL_OPTIONS,
+  'filename', 'minThreads', 'maxThreads', 'concurrentTasksPerWorker', 'idleTimeoutMs', 'recycleAfterMs', 'workerData',
+  'resourceLimits', 'env', 'execArgv', 'argv', 'name',
+]);
+const TASK_OPTIONS = optionNames('task', [...CORE_TASK_OPTIONS, 'name', 'transferList']);
+const LIMIT_OPTIONS = optionNames('setConcurrency', ['minThreads', 'maxThreads', 'concurrentTasksPerWorker']);
+const MAP_OPTIONS = optionNames('map', ['concurrency', 'name']);
+const RESOURCE_LIMITS = optionNames('resourceLimits', ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']);
+
+function checkResourceLimits(value: unknown): ResourceLimits | undefined {
+  if (value === undefined) return undefined;
+  checkKnownOptions(value, RESOURCE_LIMITS, 'resourceLimits.');
+  for (const [key, limit] of Object.entries(value as Record<string, unknown>)) {
+    if (limit !== undefined && !(typeof limit === 'number' && limit > 0 && Number.isFinite(limit))) {
+      throw optionErrors.range(`resourceLimits.${key}`, limit, 'must be a number of MB > 0');
+    }
+  }
+  return { ...(value as ResourceLimits) };
+}
+
+function checkWorkerData(value: unknown): unknown {
+  // Cloned for every worker anyway; cloning once here turns a worker that could never start into a clear error now.
+  if (value !== undefined) {
+    try {
+      structuredClone(value);
+    } catch (error) {
+      throw optionErrors.notCloneable('workerData', error);
+    }
+  }
+  return value;
+}
+
+/** A worker's 'error' event value, as text: an Error by its name and message, anything else by what it is. */
+function describeWorkerError(error: unknown): string {
+  return error instanceof Error ? describe(error) : `an uncaught exception that could not be passed out of the worker (${describe(error)})`;
+}
+
+/** The code of a worker's error (ERR_WORKER_OUT_OF_MEMORY, …), if it has one; reading it runs no user code twice. */
+function errorCode(error: unknown): string | undefined {
+  try {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A, R> {
-  private readonly filename: string;
+  private readonly setup: WorkerSetup;
   private minThreads: number;
   private maxThreads: number;
   private perWorker: number;
   private readonly idleTimeoutMs: number;
   private readonly recycleAfterMs: number;
-  private readonly workerData: unknown;
 
   private readonly workers: WorkerHandle[] = [];
   private readonly out: Triple = { a: undefined, b: undefined, c: undefined };
 
   /** Per task id (recycled): what runs where. */
   private readonly table = new TaskTable();
-  private readonly dispatcher = new Dispatcher();
+  private readonly dispatcher: Dispatcher;
   private readonly recycleTimers = new Map<number, NodeJS.Timeout>();
 
   private running = 0;
   private startupFailures = 0;
+  /** Why the last worker could not be started, until the waiting tasks have been told (see spawn()). */
+  private spawnFailure: { error: unknown } | null = null;
   private readonly maybeIdle: WorkerHandle[] = [];
   private dispatching = false;
   private retiredBusy = 0;
@@ -82,17 +155,45 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
     if (!options || (typeof options.filename !== 'string' && !(options.filename instanceof URL))) {
       throw optionErrors.oneOf('filename', options?.filename, 'a path or file: URL of the task module');
     }
-    super(options, isThreadJob);
+    super(options, isThreadJob, POOL_OPTIONS, TASK_OPTIONS);
     const given = options.filename;
-    this.filename = given instanceof URL || given.startsWith('file:') ? fileURLToPath(given) : given;
+    const filename = given instanceof URL || given.startsWith('file:') ? fileURLToPath(given) : given;
     this.maxThreads = checkInteger('maxThreads', options.maxThreads ?? availableParallelism(), 1);
     this.minThreads = checkInteger('minThreads', options.minThreads ?? Math.min(1, this.maxThreads), 0);
     if (this.minThreads > this.maxThreads) throw optionErrors.range('minThreads', this.minThreads, `must be ≤ maxThreads (${this.maxThreads})`);
     this.perWorker = checkInteger('concurrentTasksPerWorker', options.concurrentTasksPerWorker ?? 1, 1);
-    this.idleTimeoutMs = checkNonNegative('idleTimeoutMs', options.idleTimeoutMs ?? 10_000);
-    this.recycleAfterMs = checkNonNegative('recycleAfterMs', options.recycleAfterMs ?? 100);
-    this.workerData = options.workerData;
-    for (let i = 0; i < this.minThreads; i++) this.spawn();
+    this.idleTimeoutMs = checkTimerMs('idleTimeoutMs', options.idleTimeoutMs ?? 10_000, 'idle threads never stop');
+    this.recycleAfterMs = checkTimerMs('recycleAfterMs', options.recycleAfterMs ?? 100, 'never recycled');
+    const { env, execArgv, argv, name } = options;
+    if (env !== undefined && env !== SHARE_ENV && (typeof env !== 'object' || env === null)) {
+      throw optionErrors.oneOf('env', env, 'an object of environment variables or worker_threads.SHARE_ENV');
+    }
+    if (execArgv !== undefined && !(Array.isArray(execArgv) && execArgv.every((a) => typeof a === 'string'))) {
+      throw optionErrors.oneOf('execArgv', execArgv, 'an array of strings (Node CLI options)');
+    }
+    if (argv !== undefined && !Array.isArray(argv)) throw optionErrors.oneOf('argv', argv, 'an array');
+    if (name !== undefined && (typeof name !== 'string' || name === '')) {
+      throw optionErrors.oneOf('name', name, 'the name of an export of the task module (a non-empty string)');
+    }
+    this.setup = {
+      filename,
+      defaultName: name ?? DEFAULT_NAME,
+      workerData: checkWorkerData(options.workerData),
+      resourceLimits: checkResourceLimits(options.resourceLimits),
+      env,
+      execArgv: execArgv ? [...execArgv] : undefined,
+      argv: argv ? [...argv] : undefined,
+    };
+    this.dispatcher = new Dispatcher(this.setup.defaultName, (handle, id, error) => this.sendFailed(id, error));
+    for (let i = 0; i < this.minThreads; i++) {
+      try {
+        this.startWorker();
+      } catch (error) {
+        // A worker Node refuses to start (an execArgv flag it rejects, …): no half-built pool is left running.
+        for (const handle of this.workers.splice(0)) void handle.worker.terminate();
+        throw error;
+      }
+    }
   }
 
   get threads(): number {
@@ -113,13 +214,17 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
 
   /** Changes thread bounds and tasks per worker while running; new room is used at once, surplus threads retire when idle. */
   setConcurrency(limits: { minThreads?: number; maxThreads?: number; concurrentTasksPerWorker?: number }): void {
+    checkKnownOptions(limits, LIMIT_OPTIONS);
+    refreshContext();
     const maxThreads = checkInteger('maxThreads', limits.maxThreads ?? this.maxThreads, 1);
     const minThreads = checkInteger('minThreads', limits.minThreads ?? Math.min(this.minThreads, maxThreads), 0);
     if (minThreads > maxThreads) throw optionErrors.range('minThreads', minThreads, `must be ≤ maxThreads (${maxThreads})`);
     this.perWorker = checkInteger('concurrentTasksPerWorker', limits.concurrentTasksPerWorker ?? this.perWorker, 1);
     this.maxThreads = maxThreads;
     this.minThreads = minThreads;
-    while (this.workers.length < this.minThreads) this.spawn();
+    while (this.workers.length < this.minThreads && this.spawn()) {
+      // starting the threads minThreads asks for
+    }
     for (const handle of this.workers) if (handle.inFlight === 0) this.armIdle(handle);
     this.dispatch();
   }
@@ -133,14 +238,16 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
   /** Callback form: `callback(error, result, arg)` exactly once; no promise per task. */
   run<T extends R = R>(arg: A, callback: ThreadTaskCallback<A, T>, options?: ThreadTaskOptions): void {
     this.checkCallback(callback);
-    if (options === undefined && !this.jobsOnly && !this.closing) {
-      if (this.queue.size < this.maxQueue) {
-        this.queue.push(DEFAULT_NAME, arg, callback);
-        this.dispatch();
-        return;
-      }
+    if (options === undefined && !this.jobsOnly && !this.closing && this.queue.size < this.maxQueue) {
+      this.counters.submitted++;
+      // Its callback runs when the worker answers, in the port's context: the submitter's is kept when there is one.
+      this.queue.push(captureContext(DEFAULT_NAME) ?? DEFAULT_NAME, arg, callback);
+      this.dispatch();
+      return;
     }
-    this.submitJob(this.jobFor(arg, callback, options));
+    const job = this.jobFor(arg, callback, options);
+    this.counters.submitted++;
+    this.submitJob(job);
   }
 
   /**
@@ -151,7 +258,9 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
     return new Promise<T>((resolve, reject) => {
       const callback: AnyCallback = (error, result) => (error === undefined ? resolve(result as T) : reject(error));
       this.checkCallback(callback);
-      this.submitJob(this.jobFor(arg, callback, options), false);
+      const job = this.jobFor(arg, callback, options);
+      this.counters.submitted++;
+      this.submitJob(job, false);
     });
   }
 
@@ -161,6 +270,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
   }
 
   map<I extends A, T extends R>(items: Iterable<I>, options: { concurrency?: number; name?: string } = {}): AsyncGenerator<T> {
+    checkKnownOptions(options, MAP_OPTIONS);
     const window = checkInteger('map concurrency', options.concurrency ?? this.maxThreads * this.perWorker, 1);
     const taskOptions = options.name ? { name: options.name } : undefined;
     return orderedMap(items, window, (item) => this.submit<T>(item, taskOptions));
@@ -168,6 +278,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
 
   /** Stops accepting, drains queued and running tasks, stops every thread, then resolves. */
   async close(): Promise<void> {
+    refreshContext();
     this.closing = true;
     this.dispatch();
     await this.onIdle();
@@ -183,9 +294,10 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
         const job = table.job[id];
         const arg = table.arg[id];
         const callback = table.callback[id]!;
+        const context = table.context[id]!;
         this.freeId(id, true);
         if (job) this.settleJob(job, error);
-        else this.settle(arg, callback, error);
+        else this.settleWithin(context, arg, callback, error);
       } else if (table.state[id] !== FREE) {
         this.freeId(id, true);
       }
@@ -207,11 +319,37 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
 
   // ── workers ────────────────────────────────────────────────────────────────────────────────────────────
 
-  private spawn(): WorkerHandle {
-    const handle = new WorkerHandle(this.filename, this.workerData, this.messageHandler, this.exitHandler);
+  /** Starts a worker; throws what `new Worker` throws. */
+  private startWorker(): WorkerHandle {
+    const handle = new WorkerHandle(this.setup, this.messageHandler, this.exitHandler);
     this.workers.push(handle);
     this.armIdle(handle);
     return handle;
+  }
+
+  /**
+   * Starts a worker, or returns null when Node refuses to. With no worker left, nothing can run what waits: those
+   * tasks then fail with the reason, on a microtask (not inside whatever loop was starting tasks).
+   */
+  private spawn(): WorkerHandle | null {
+    try {
+      return this.startWorker();
+    } catch (error) {
+      if (this.spawnFailure === null) {
+        this.spawnFailure = { error };
+        queueMicrotask(() => this.spawnFailed());
+      }
+      return null;
+    }
+  }
+
+  private spawnFailed(): void {
+    const { error } = this.spawnFailure!;
+    this.spawnFailure = null;
+    if (this.workers.length > 0 || this.destroyed) return;
+    const crash = new WorkerCrashError(`cannot start a worker thread: ${describe(error)}`, { reason: 'spawn', cause: error });
+    this.rejectWaiting(crash, isThreadJob);
+    this.checkIdle();
   }
 
   /** An idle worker lets the process exit, and a surplus one (above minThreads) stops after idleTimeoutMs. */
@@ -243,10 +381,28 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
     this.recycleTimers.clear();
   }
 
+  /** Why a worker ended, for the WorkerCrashError of each task it took with it. */
+  private crashInfo(handle: WorkerHandle, exitCode: number): { detail: string; info: WorkerCrashInfo } {
+    const code = handle.crashed ? errorCode(handle.crashError) : undefined;
+    const reason =
+      code ?? handle.stopReason ?? (handle.stopping ? 'terminated' : !handle.answered ? 'startup' : handle.crashed ? 'uncaught' : 'exit');
+    const detail = handle.crashed
+      ? describeWorkerError(handle.crashError)
+      : handle.stopReason === 'recycled'
+        ? 'recycled: a timed-out task kept it busy'
+        : handle.stopping
+          ? 'terminated'
+          : `exited with code ${exitCode}`;
+    return {
+      detail,
+      info: { exitCode, threadId: handle.threadId, reason, ...(handle.crashed ? { cause: handle.crashError } : {}) },
+    };
+  }
+
   private onExit(handle: WorkerHandle, code: number): void {
     this.retire(handle);
     // Every task still on this worker: running ones fail (or retry); settled ones just give back their id.
-    const detail = handle.stopping && handle.crashDetail === null ? 'terminated' : handle.crashDetail ?? `exited with code ${code}`;
+    const { detail, info } = this.crashInfo(handle, code);
     const table = this.table;
     for (let id = 0; id < table.size; id++) {
       if (table.worker[id] !== handle) continue;
@@ -255,21 +411,32 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
         const job = table.job[id];
         const arg = table.arg[id];
         const callback = table.callback[id]!;
+        const context = table.context[id]!;
         this.freeId(id, true);
-        const error = new WorkerCrashError(detail);
+        const error = new WorkerCrashError(detail, info);
         if (job) this.fail(job, error, false);
-        else this.settle(arg, callback, error);
+        else this.settleWithin(context, arg, callback, error);
       } else if (state !== FREE) {
         this.freeId(id, true);
       }
     }
     if (!handle.answered && !handle.stopping) this.startupFailures++;
     if (this.startupFailures >= STARTUP_FAILURES_TO_GIVE_UP) {
-      // Workers die before doing anything (a broken task module): fail what waits rather than respawn forever.
-      this.rejectWaiting(new WorkerCrashError(`${this.startupFailures} workers in a row died at startup; last: ${detail}`), isThreadJob);
+      // Workers die before loading the task module (it fails to load, or kills them): fail what waits rather than
+      // start workers forever.
+      const failures = this.startupFailures;
       this.startupFailures = 0;
-    } else if (!this.closing) {
-      while (this.workers.length < this.minThreads) this.spawn();
+      this.rejectWaiting(
+        new WorkerCrashError(`${failures} workers in a row died before loading the task module; last: ${detail}`, { ...info, reason: 'startup' }),
+        isThreadJob,
+      );
+    } else if (!this.destroyed) {
+      // Queued work needs a worker even while closing (close() waits for it); minThreads counts only while open.
+      if (!this.closing) {
+        while (this.workers.length < this.minThreads && this.spawn()) {
+          // starting the threads minThreads asks for
+        }
+      }
       this.dispatch();
     }
     this.checkIdle();
@@ -280,7 +447,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
     this.recycleTimers.delete(id);
     const handle = this.table.worker[id];
     if (this.table.state[id] !== ZOMBIE || !handle) return;
-    handle.crashDetail = 'recycled: a timed-out task kept it busy';
+    handle.stopReason = 'recycled';
     handle.stopping = true;
     void handle.worker.terminate();
   }
@@ -335,8 +502,9 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
         this.queue.shift(out, now);
         const { a, b, c } = out;
         out.a = out.b = out.c = undefined;
-        if (isThreadJob(a)) this.assignJob(a, handle);
-        else this.assign(handle, b, c as AnyCallback, null, DEFAULT_NAME, null);
+        if (typeof a === 'string') this.assign(handle, b, c as AnyCallback, null, this.setup.defaultName, null, null);
+        else if (isThreadJob(a)) this.assignJob(a, handle);
+        else this.assign(handle, b, c as AnyCallback, null, this.setup.defaultName, null, a as SubmitContext);
       }
     } while (this.hasHeld() && this.moveHeld());
     this.wakeRoomWaiters();
@@ -348,13 +516,51 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
     this.checkIdle();
   }
 
-  private assign(handle: WorkerHandle, arg: unknown, callback: AnyCallback, job: ThreadJob | null, name: string, transfer: readonly TransferListItem[] | null): number {
-    const id = this.table.occupy(arg, callback, job, handle);
+  /** Sends a task to `handle`; returns its task id, or -1 when it could not be sent (it then fails on its own). */
+  private assign(
+    handle: WorkerHandle,
+    arg: unknown,
+    callback: AnyCallback,
+    job: ThreadJob | null,
+    name: string,
+    transfer: readonly TransferListItem[] | null,
+    context: SubmitContext | null,
+  ): number {
+    const id = this.table.occupy(arg, callback, job, context, handle);
     const wasIdle = handle.inFlight++ === 0;
     if (wasIdle) handle.markBusy();
     this.running++;
-    this.dispatcher.send(handle, id, arg, name, transfer, wasIdle);
-    return id;
+    const failed = this.dispatcher.send(handle, id, arg, name, transfer, wasIdle);
+    if (failed === null) return id;
+    this.sendFailed(id, failed.error);
+    return -1;
+  }
+
+  /**
+   * Task `id` never reached its worker: its argument (or transfer list) could not be cloned. Its capacity comes
+   * back now; the task fails alone, on a microtask (never inside the caller's run()), and is not retried.
+   */
+  private sendFailed(id: number, cause: unknown): void {
+    const table = this.table;
+    if (table.state[id] !== RUNNING) return; // aborted meanwhile: settled already, and its cancel's ack frees the id
+    const job = table.job[id];
+    const arg = table.arg[id];
+    const callback = table.callback[id]!;
+    const context = table.context[id]!;
+    this.freeId(id, true);
+    const error = taskErrors.argumentNotCloneable(cause);
+    if (job) {
+      job.taskId = -1;
+      if (job.timer) {
+        clearTimeout(job.timer);
+        job.timer = null;
+      }
+    }
+    queueMicrotask(() => {
+      if (job) this.settleJob(job, error);
+      else this.settleWithin(context, arg, callback, error);
+      this.dispatch();
+    });
   }
 
   private assignJob(job: ThreadJob, handle: WorkerHandle): void {
@@ -364,8 +570,8 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
       job.startedAt = performance.now();
       this.waitLatency!.record(job.startedAt - job.submittedAt);
     }
-    job.taskId = this.assign(handle, job.arg, job.callback, job, job.name, job.transferList);
-    if (job.timeoutMs > 0) job.timer = setTimeout(this.timeoutHandler, job.timeoutMs, job);
+    job.taskId = this.assign(handle, job.arg, job.callback, job, job.name, job.transferList, null);
+    if (job.taskId !== -1 && hasTimeout(job.timeoutMs)) job.timer = setTimeout(this.timeoutHandler, job.timeoutMs, job);
   }
 
   // ── results ────────────────────────────────────────────────────────────────────────────────────────────
@@ -396,6 +602,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
     const job = table.job[id];
     const arg = table.arg[id];
     const callback = table.callback[id]!;
+    const context = table.context[id]!;
     this.freeId(id, true);
     if (job) {
       if (job.timer) {
@@ -406,20 +613,21 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
       if (ok) this.settleJob(job, undefined, value);
       else this.fail(job, deserializeError(value), false);
     } else if (ok) {
-      this.settle(arg, callback, undefined, value);
+      this.settleWithin(context, arg, callback, undefined, value);
     } else {
-      this.settle(arg, callback, deserializeError(value));
+      this.settleWithin(context, arg, callback, deserializeError(value));
     }
   }
 
   /** Settles a running job early (timeout, abort): its worker is told to cancel it, and its capacity stays taken until it answers. */
   private detach(job: ThreadJob, recycleIfSilent: boolean): void {
     const id = job.taskId;
+    if (id === -1 || this.table.state[id] !== RUNNING) return; // never reached its worker (see sendFailed)
     const handle = this.table.worker[id]!;
     this.table.state[id] = ZOMBIE;
     this.running--;
     this.dispatcher.cancel(handle, id);
-    if (recycleIfSilent) {
+    if (recycleIfSilent && this.recycleAfterMs !== Infinity) {
       const timer = setTimeout(() => this.recycle(id), this.recycleAfterMs);
       this.recycleTimers.set(id, timer);
     }
@@ -427,7 +635,7 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
 
   private expire(job: ThreadJob): void {
     job.timer = null;
-    if (job.state !== J_RUNNING || this.table.state[job.taskId] !== RUNNING) return;
+    if (job.state !== J_RUNNING || job.taskId === -1 || this.table.state[job.taskId] !== RUNNING) return;
     this.counters.timedOut++;
     this.detach(job, true);
     this.fail(job, new TimeoutError(job.timeoutMs), true);
@@ -440,14 +648,18 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
     return this.queue.size === 0 && this.running < this.maxThreads * this.perWorker && this.admits();
   }
 
-  /** Checks the callback and counts the task as submitted. */
+  /** Checks the callback (the caller counts the task as submitted once its options passed too). */
   private checkCallback(callback: unknown): void {
     if (typeof callback !== 'function') throw new TypeError(`callback must be a function; got ${typeof callback}`);
-    this.counters.submitted++;
   }
 
   private jobFor(arg: unknown, callback: AnyCallback, options: ThreadTaskOptions | undefined): ThreadJob {
-    return new ThreadJob(options?.name ?? DEFAULT_NAME, arg, callback, this.settingsFor(options), options?.transferList ?? null);
+    const settings = this.settingsFor(options);
+    const name = options?.name ?? this.setup.defaultName;
+    if (typeof name !== 'string' || name === '') throw optionErrors.oneOf('name', name, 'the name of an export of the task module (a non-empty string)');
+    const transferList = options?.transferList ?? null;
+    if (transferList !== null && !Array.isArray(transferList)) throw optionErrors.oneOf('transferList', transferList, 'an array of transferable objects');
+    return new ThreadJob(name, arg, callback, settings, transferList);
   }
 
   protected startJob(job: ThreadJob): void {

@@ -1,6 +1,7 @@
 // The thread engine's task table: what runs where, per task id. Ids are recycled, and a task's bookkeeping lives in
 // parallel arrays indexed by its id, not in an object per task.
 import type { TransferListItem } from 'node:worker_threads';
+import type { SubmitContext } from './context.js';
 import { CoreJob, type AnyCallback, type JobSettings } from './pool-core.js';
 import type { WorkerHandle } from './thread-worker-handle.js';
 
@@ -36,6 +37,8 @@ export class TaskTable {
   readonly callback: (AnyCallback | null)[] = [];
   /** The job, for tasks that carry options; null for plain tasks. */
   readonly job: (ThreadJob | null)[] = [];
+  /** A plain task's submitter context (jobs keep theirs); null when none was captured. */
+  readonly context: (SubmitContext | null)[] = [];
   readonly worker: (WorkerHandle | null)[] = [];
   readonly state: number[] = [];
   private readonly freeIds: number[] = [];
@@ -46,21 +49,23 @@ export class TaskTable {
   }
 
   /** Records a task running on `handle` under a free id (a recycled one when there is one) and returns the id. */
-  occupy(arg: unknown, callback: AnyCallback, job: ThreadJob | null, handle: WorkerHandle): number {
+  occupy(arg: unknown, callback: AnyCallback, job: ThreadJob | null, context: SubmitContext | null, handle: WorkerHandle): number {
     const id = this.allocate();
     this.state[id] = RUNNING;
     this.arg[id] = arg;
     this.callback[id] = callback;
     this.job[id] = job;
+    this.context[id] = context;
     this.worker[id] = handle;
     return id;
   }
 
-  /** Forgets a task's arg, callback and job; its id is released, or reserved (AWAIT_ACK) until the worker's ack. */
+  /** Forgets a task's arg, callback, job and context; its id is released, or reserved (AWAIT_ACK) until the worker's ack. */
   clear(id: number, releaseId: boolean): void {
     this.arg[id] = undefined;
     this.callback[id] = null;
     this.job[id] = null;
+    this.context[id] = null;
     if (releaseId) {
       this.state[id] = FREE;
       this.worker[id] = null;
@@ -77,6 +82,7 @@ export class TaskTable {
     this.arg.push(undefined);
     this.callback.push(null);
     this.job.push(null);
+    this.context.push(null);
     this.worker.push(null);
     return this.state.length - 1;
   }

@@ -2,14 +2,20 @@
 // results back in batches: the synchronous completions of one incoming batch go out together at once, and the
 // asynchronous completions of one event-loop turn together (setImmediate).
 //
-// Messages in:  { init: filename }          first, always
-//               [taskId, arg, taskId, arg…]  tasks for the module's default export
+// Messages in:  { init: filename, name }    first, always (name: the export that plain tasks run)
+//               [taskId, arg, taskId, arg…]  tasks for that default export
 //               { task: [taskId, name, arg] } one task for a named export (or with a transfer list)
 //               { cancel: taskId }           abort that task's signal; answered with { ack: taskId }
-// Messages out: [taskId, ok, value, …]       ok = 1 (value = result) or 0 (value = serialized error)
+// Messages out: { ready: true }              the task module loaded: a death after this is not a startup failure
+//               [taskId, ok, value, …]       ok = 1 (value = result) or 0 (value = serialized error)
 //               { ack: taskId }             sent after any result of that task, so results arrive first
+//
+// Whatever a task does, only that task may fail: it reports exactly once (a thenable that calls back twice is heard
+// once), its error is serialized without running code that can throw, and a result the port cannot clone fails that
+// task alone instead of the whole batch (and with it the worker).
 import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { describe, taskErrors } from './errors.js';
 
 type TaskFunction = (arg: unknown, context?: { signal: AbortSignal; attempt: number }) => unknown;
 
@@ -21,6 +27,7 @@ interface SerializedError {
 
 const port = parentPort!;
 let functions: Record<string, TaskFunction> | null = null;
+let defaultName = 'default';
 const backlog: unknown[] = [];
 let outbox: unknown[] = [];
 let flushScheduled = false;
@@ -28,16 +35,37 @@ let flushScheduled = false;
 let batchOpen = false;
 /** Abort controllers of running tasks that declared a context parameter, by run token. */
 const controllers = new Map<number, AbortController>();
-/** Pool task id → run token of the task running under it. The pool reuses ids once a cancel is acked, so a
- *  cancelled run is tracked by its token: its late outcome must never be taken for a newer task's. */
+/**
+ * Pool task id → run token of the task running under it. A task reports only while its token is the one here: a
+ * cancelled task (the pool reuses its id once the cancel is acked) and a task that reported already are not heard.
+ */
 const active = new Map<number, number>();
-/** Run tokens of cancelled tasks still running: their outcome is dropped, the pool has settled them already. */
-const cancelled = new Set<number>();
 let nextToken = 0;
 
+/** Reads a property of a hostile value (a getter may throw): `fallback(error)` stands in for it then. */
+function readText(read: () => unknown, fallback: (error: unknown) => string): string {
+  try {
+    const value = read();
+    return typeof value === 'string' ? value : describe(value);
+  } catch (error) {
+    return fallback(error);
+  }
+}
+
+/** Never throws, and yields only strings: the result always reaches the pool. */
 function serialize(error: unknown): SerializedError {
-  if (error instanceof Error) return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
-  return { name: 'Error', message: String(error) };
+  let isError = false;
+  try {
+    isError = error instanceof Error;
+  } catch {
+    // A Proxy whose getPrototypeOf throws: described as a value below.
+  }
+  if (!isError) return { name: 'Error', message: typeof error === 'string' ? error : describe(error) };
+  const e = error as Error;
+  const name = readText(() => e.name, () => 'Error');
+  const message = readText(() => e.message, (inner) => `(the error's message could not be read: ${describe(inner)})`);
+  const stack = readText(() => e.stack, () => '');
+  return stack ? { name, message, stack } : { name, message };
 }
 
 function flush(): void {
@@ -45,7 +73,18 @@ function flush(): void {
   if (outbox.length === 0) return;
   const batch = outbox;
   outbox = [];
-  port.postMessage(batch);
+  try {
+    port.postMessage(batch);
+  } catch {
+    // One result cannot be cloned (a function, a symbol…): send them one by one, failing only the ones that cannot go.
+    for (let i = 0; i < batch.length; i += 3) {
+      try {
+        port.postMessage([batch[i], batch[i + 1], batch[i + 2]]);
+      } catch (error) {
+        port.postMessage([batch[i], 0, serialize(taskErrors.resultNotCloneable(error))]);
+      }
+    }
+  }
 }
 
 function closeBatch(): void {
@@ -55,7 +94,7 @@ function closeBatch(): void {
 
 function report(taskId: number, token: number, ok: 0 | 1, value: unknown): void {
   controllers.delete(token);
-  if (cancelled.delete(token)) return;
+  if (active.get(taskId) !== token) return; // cancelled, or reported already
   active.delete(taskId);
   outbox.push(taskId, ok, ok ? value : serialize(value));
   // Inside a batch the closing microtask flushes; only completions from later turns need the setImmediate.
@@ -74,6 +113,7 @@ function runTask(taskId: number, name: string, arg: unknown): void {
     return;
   }
   let value: unknown;
+  let then: unknown;
   try {
     if (fn.length >= 2) {
       const controller = new AbortController();
@@ -82,24 +122,27 @@ function runTask(taskId: number, name: string, arg: unknown): void {
     } else {
       value = fn(arg);
     }
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return report(taskId, token, 1, value);
+    then = (value as { then?: unknown }).then; // a getter that throws rejects the task, as awaiting it would
   } catch (error) {
-    report(taskId, token, 0, error);
-    return;
+    return report(taskId, token, 0, error);
   }
-  if (value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function') {
-    (value as PromiseLike<unknown>).then(
-      (result) => report(taskId, token, 1, result),
+  if (typeof then !== 'function') return report(taskId, token, 1, value);
+  try {
+    then.call(
+      value,
+      (result: unknown) => report(taskId, token, 1, result),
       (error: unknown) => report(taskId, token, 0, error),
     );
-  } else {
-    report(taskId, token, 1, value);
+  } catch (error) {
+    report(taskId, token, 0, error);
   }
 }
 
 function handle(message: unknown): void {
   if (Array.isArray(message)) {
     batchOpen = true;
-    for (let i = 0; i < message.length; i += 2) runTask(message[i] as number, 'default', message[i + 1]);
+    for (let i = 0; i < message.length; i += 2) runTask(message[i] as number, defaultName, message[i + 1]);
     // Tasks that finished synchronously have queued their reports as microtasks already; this one runs after
     // them, so their results leave now instead of a loop turn later (it matters when a worker holds one task).
     queueMicrotask(closeBatch);
@@ -113,8 +156,8 @@ function handle(message: unknown): void {
     const token = active.get(m.cancel);
     if (token !== undefined) {
       active.delete(m.cancel);
-      cancelled.add(token);
       controllers.get(token)?.abort(new Error('task cancelled by the pool'));
+      controllers.delete(token);
     }
     if (outbox.length > 0) flush();
     port.postMessage({ ack: m.cancel });
@@ -123,20 +166,24 @@ function handle(message: unknown): void {
 
 port.on('message', (message: unknown) => {
   if (functions) return handle(message);
-  const init = (message as { init?: string }).init;
+  const init = (message as { init?: string; name?: string }).init;
   if (init === undefined) {
     backlog.push(message);
     return;
   }
+  defaultName = (message as { name?: string }).name ?? 'default';
   import(pathToFileURL(init).href).then(
     (module: Record<string, unknown>) => {
-      functions = {};
-      for (const [key, value] of Object.entries(module)) if (typeof value === 'function') functions[key] = value as TaskFunction;
+      // No prototype: a task naming "toString" must not run Object.prototype.toString.
+      const loaded: Record<string, TaskFunction> = Object.create(null);
+      for (const [key, value] of Object.entries(module)) if (typeof value === 'function') loaded[key] = value as TaskFunction;
+      functions = loaded;
+      port.postMessage({ ready: true });
       for (const queued of backlog.splice(0)) handle(queued);
     },
     (error: unknown) => {
       // Without its module the worker is useless: crash, so the pool rejects its tasks with WorkerCrashError.
-      throw new Error(`cannot load task module ${init}: ${(error as Error).message}`);
+      throw new Error(`cannot load task module ${init}: ${describe(error)}`);
     },
   );
 });

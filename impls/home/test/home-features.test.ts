@@ -339,7 +339,9 @@ describe('bad options', () => {
     expect(() => new AsyncPool({ breaker: { windowSize: 5, minSamples: 6 } })).toThrow(
       new RangeError('options.breaker.minSamples must be ≤ breaker.windowSize (5); got 6'),
     );
-    expect(() => new AsyncPool({ breaker: { coolDownMs: -1 } })).toThrow('options.breaker.coolDownMs must be a number ≥ 0; got -1');
+    expect(() => new AsyncPool({ breaker: { coolDownMs: -1 } })).toThrow(
+      new RangeError('options.breaker.coolDownMs must be a number of ms from 0 to 2147483647 (the largest timer delay) or Infinity (it stays open); got -1'),
+    );
     expect(() => new AsyncPool({ breaker: { onStateChange: 3 as never } })).toThrow('options.breaker.onStateChange must be a function; got 3');
     expect(() => new AsyncPool().group({ failFast: 'yes' as never })).toThrow('options.failFast must be true or false; got "yes"');
     expect(() => new ThreadPool({ filename: taskModule, minThreads: 0, maxBlockedSubmits: 1.5 })).toThrow(

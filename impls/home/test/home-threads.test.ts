@@ -187,10 +187,13 @@ describe('ThreadPool: timeout', () => {
 
   it('never hands a timed-out task\'s late result to the task that reuses its id', async () => {
     const pool = new ThreadPool<unknown, unknown>({ filename, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1 });
-    await expect(pool.submit(300, { name: 'nap', timeoutMs: 20 })).rejects.toBeInstanceOf(TimeoutError);
+    await pool.submit(1); // the worker is up, so the next task really runs (and answers its cancel at once)
+    await expect(pool.submit(3000, { name: 'nap', timeoutMs: 20 })).rejects.toBeInstanceOf(TimeoutError);
+    const cancelledAt = Date.now();
     await waitFor(() => pool.runningCount === 0 && pool.metrics().timedOut === 1);
-    const next = await Promise.race([pool.submit('fresh', { name: 'record' }), sleep(250).then(() => 'too slow')]);
-    expect(next).toBe('fresh');
+    // The worker's cancel ack frees the id; the nap's result, 3 s later, must not reach the task that reuses it.
+    expect(await pool.submit('fresh', { name: 'record' })).toBe('fresh');
+    expect(Date.now() - cancelledAt).toBeLessThan(2500); // it did not wait for the nap to end
     await pool.destroy();
   });
 

@@ -1,0 +1,3 @@
+module poolbench/go-goroutines
+
+go 1.19
