@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { externalChild } from '../harness/runtimes/go.js';
 import { describe, expect, it } from 'vitest';
 import { capabilityTable, implementationNames, registry, type ImplementationName } from '../impls/registry.js';
 import { canRun, CAPABILITY_LABELS, MAIN_THREAD, WORKER_POOL } from '../impls/capabilities.js';
@@ -26,12 +27,12 @@ describe('registry', () => {
     expect(typeof loaded.setup).toBe('function');
   });
 
-  it('holds the card\'s libraries, the strongest peers and the four references', () => {
+  it('holds the card\'s libraries, the strongest peers and the five references', () => {
     expect(implementationNames).toEqual(
       expect.arrayContaining(['home-async', 'home-threads', 'p-limit', 'piscina', 'tinypool', 'workerpool', 'p-queue', 'fastq', 'poolifier', 'unbounded', 'semaphore', 'raw-workers', 'lanes']),
     );
     const refs = implementationNames.filter((n) => registry[n].kind === 'reference');
-    expect(refs.sort()).toEqual(['lanes', 'raw-workers', 'semaphore', 'unbounded']);
+    expect(refs.sort()).toEqual(['go-goroutines', 'lanes', 'raw-workers', 'semaphore', 'unbounded']);
   });
 
   it('plans every row without loading a library, and loads one only when asked', () => {
@@ -63,11 +64,11 @@ describe('capabilities decide every skip', () => {
   it('names what a pool lacks for a workload, and the workloads it can run', () => {
     const noMessages = made({ ...WORKER_POOL, taskMessages: 'posts ids only' });
     expect(canRun(noMessages, plan({ workload: { kind: 'payload', bytes: 64, transfer: true } }))).toEqual({
-      reason: 'workload payload is not supported: posts ids only (supported: sleep, cpu, noop, flaky, mixed)',
+      reason: 'workload payload is not supported: posts ids only (supported: sleep, cpu, noop, flaky, mixed, module)',
     });
     const noShared = made({ ...WORKER_POOL, sharedMemory: 'runs elsewhere' });
     expect(canRun(noShared, plan({ workload: { kind: 'flaky', ms: 1, failEvery: 5, failAttempts: 1 } }))).toEqual({
-      reason: 'workload flaky is not supported: runs elsewhere (supported: sleep, cpu, noop, mixed, payload)',
+      reason: 'workload flaky is not supported: runs elsewhere (supported: sleep, cpu, noop, mixed, payload, module)',
     });
     expect(canRun(noShared, plan({}))).toBe(true);
   });
@@ -91,7 +92,7 @@ describe('capabilities decide every skip', () => {
       expect(Object.keys(row.cells).sort(), row.name).toEqual(Object.keys(CAPABILITY_LABELS).sort());
       for (const cell of Object.values(row.cells)) expect(cell.value === 'no', row.name).toBe(cell.reason !== undefined);
       const shrink = row.cells.dynamicThreads;
-      const verdict = canRun(registry[row.name as ImplementationName], dynamic, { POOLBENCH_REDIS_URL: 'redis://h:1' });
+      const verdict = canRun(registry[row.name as ImplementationName], dynamic, { ...process.env, POOLBENCH_REDIS_URL: 'redis://h:1' });
       if (shrink.value === 'no') expect(verdict, row.name).toEqual({ reason: shrink.reason });
     }
     expect(capabilityTable.find((r) => r.name === 'bullmq')!.cells.requires.value).toMatch(/Redis/);
@@ -103,7 +104,8 @@ describe('capabilities decide every skip', () => {
 // as timed out; here its tests get a short timeout and two retries, so a real adapter bug still fails all three.
 const libraryStalls = (name: string) => (name === 'poolifier' ? { retry: 2, timeout: 20_000 } : {});
 
-describe.each(implementationNames)('%s on smoke', (name) => {
+// The Go row's child is a Go program, not an in-process adapter: test/go.test.ts runs it through the runner.
+describe.each(implementationNames.filter((name) => !externalChild(name)))('%s on smoke', (name) => {
   it('completes every task exactly once with the settings it claims', libraryStalls(name), async (ctx) => {
     const entry = registry[name];
     const verdict = canRun(entry, smokePlan);

@@ -7,7 +7,7 @@ import { projectRoot } from '../core/paths.js';
 describe('parseBenchArgs', () => {
   it('parses scenario, repeated --impl, runs and format', () => {
     expect(parseBenchArgs(['--scenario', 'smoke', '-i', 'p-limit', '--impl', 'fastq', '--runs', '3', '--format', 'md'])).toEqual({
-      help: false, list: false, scenario: 'smoke', impls: ['p-limit', 'fastq'], runs: 3, format: 'md', latency: true, instructions: false,
+      help: false, list: false, scenario: 'smoke', impls: ['p-limit', 'fastq'], runs: 3, format: 'md', latency: true, instructions: false, runtimes: [],
     });
   });
 

@@ -200,7 +200,7 @@ describe('bullmq without a Redis', () => {
     });
     const payload = { ...smokePlan, scenario: { ...smoke, workload: { kind: 'payload', bytes: 64, transfer: false } } } as unknown as RunPlan;
     expect(canRun(registry.bullmq, payload, { POOLBENCH_REDIS_URL: 'redis://h:1' })).toEqual({
-      reason: 'workload payload is not supported: a job carries only its task id (supported: sleep, cpu, noop, mixed)',
+      reason: 'workload payload is not supported: a job carries only its task id (supported: sleep, cpu, noop, mixed, module)',
     });
   });
 

@@ -447,6 +447,11 @@ export class ThreadPool<A = unknown, R = unknown> extends PoolCore<ThreadJob, A,
     this.recycleTimers.delete(id);
     const handle = this.table.worker[id];
     if (this.table.state[id] !== ZOMBIE || !handle) return;
+    if (!handle.answered) {
+      // Still loading its task module: it will answer once it runs. Killing it would fail its other tasks for nothing.
+      this.recycleTimers.set(id, setTimeout(() => this.recycle(id), this.recycleAfterMs));
+      return;
+    }
     handle.stopReason = 'recycled';
     handle.stopping = true;
     void handle.worker.terminate();

@@ -40,3 +40,30 @@ export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => voi
   });
   return { promise, open, fail };
 }
+
+/**
+ * Counts worker threads started while active and not yet exited, from worker_threads' own 'exit' events. The pool
+ * posts each new Worker its init message first thing, so a wrapped postMessage sees every worker the pool starts.
+ */
+export async function trackWorkers(): Promise<{ live: () => number; started: () => number; stop: () => void }> {
+  const { Worker } = await import('node:worker_threads');
+  const original = Worker.prototype.postMessage;
+  const seen = new WeakSet<object>();
+  let started = 0;
+  let exited = 0;
+  Worker.prototype.postMessage = function (this: InstanceType<typeof Worker>, ...args: Parameters<typeof original>) {
+    if (!seen.has(this)) {
+      seen.add(this);
+      started++;
+      this.once('exit', () => exited++);
+    }
+    return original.apply(this, args);
+  };
+  return {
+    live: () => started - exited,
+    started: () => started,
+    stop: () => {
+      Worker.prototype.postMessage = original;
+    },
+  };
+}

@@ -407,14 +407,19 @@ describe('7. Exactly once, whatever a task returns', () => {
     expect(pool.metrics()).toMatchObject({ completed: 2 });
   });
 
-  it('AsyncPool: a thenable that both resolves and rejects settles once', async () => {
+  it('AsyncPool: a thenable that resolves, then rejects later, settles once; the rejection never reaches the next task', async () => {
     const pool = new AsyncPool<number, string>({ concurrency: 1 });
+    let rejectLater!: (error: unknown) => void;
+    const both = { then: (resolve: (v: string) => void, reject: (e: unknown) => void) => ((rejectLater = reject), resolve('ok')) };
+    const next = gate<string>();
     const calls: unknown[] = [];
-    const both = { then: (resolve: (v: string) => void, reject: (e: unknown) => void) => (resolve('ok'), reject(new Error('late'))) };
     pool.run(() => both as unknown as Promise<string>, 1, (error, value) => calls.push(error ?? value));
-    await pool.onIdle();
+    pool.run(() => next.promise, 2, (error, value) => calls.push(error ?? value));
     await sleep(1);
-    expect(calls).toEqual(['ok']);
+    rejectLater(new Error('late')); // task 2 runs in the slot now
+    next.open('next');
+    await pool.onIdle();
+    expect(calls).toEqual(['ok', 'next']);
   });
 
   it('ThreadPool: a thenable that resolves twice in the worker never reaches the task that reuses its id', async () => {
@@ -465,11 +470,11 @@ describe('8. ms options: Infinity means none, a value too large for a timer is r
         throw new Error('again');
       },
       1,
-      { retry: { retries: 3, delayMs: 2 ** 30, factor: 8 } },
+      { retry: { retries: 3, delayMs: 1, factor: 2 ** 32 } }, // waits 1 ms, then 2³² ms
     );
     result.catch(() => {});
-    await sleep(30);
-    expect(tries).toBe(1); // the first backoff (2³⁰ ms) is pending; were it clamped to 1 ms, the retries would have run
+    await sleep(50);
+    expect(tries).toBe(2); // the second backoff is pending; clamped to 1 ms by Node, tries 3 and 4 would have run
     await pool.destroy();
     await expect(result).rejects.toBeInstanceOf(PoolDestroyedError);
   });
