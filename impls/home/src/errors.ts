@@ -97,7 +97,12 @@ export class WorkerCrashError extends PoolError {
 export function describe(value: unknown): string {
   try {
     if (typeof value === 'string') return JSON.stringify(value);
-    if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`;
+    if (value instanceof Error) {
+      const name = typeof value.name === 'string' && value.name !== '' ? value.name : 'Error';
+      const message: unknown = value.message;
+      if (message === undefined || message === '') return name; // never "Error: undefined"
+      return `${name}: ${typeof message === 'string' ? message : describe(message)}`;
+    }
     if (typeof value === 'symbol') return value.toString();
     if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
     return String(value);

@@ -165,6 +165,15 @@ class Ledger {
     if (store !== this.specs[i]!.store) this.contextErrors.push(`task ${i}, ${where}: store ${store} instead of ${this.specs[i]!.store}`);
   }
 
+  /** onResult / onError: checks the store; when asked to, throws for every fourth task (each should become a warning). */
+  observe(i: number, where: string, throws: boolean): void {
+    this.context(i, where);
+    if (throws && i % 4 === 0) {
+      this.observerThrows++;
+      throw new Error(`${where} bug`);
+    }
+  }
+
   readonly callback = (error: unknown, _result: unknown, i: number): void => {
     this.context(i, 'callback');
     this.settled[i]!++;
@@ -254,17 +263,10 @@ describe('AsyncPool under hostile input', () => {
           const ledger = new Ledger(specs);
           const timers = trackTimers();
           try {
-            const observe = (i: number, where: string, throws: boolean) => {
-              ledger.context(i, where);
-              if (throws && i % 4 === 0) {
-                ledger.observerThrows++;
-                throw new Error(`${where} bug`);
-              }
-            };
             const pool = new AsyncPool<number, unknown>({
               concurrency,
-              onResult: (_result, i) => observe(i, 'onResult', observers.onResultThrows),
-              onError: (_error, i) => observe(i, 'onError', observers.onErrorThrows),
+              onResult: (_result, i) => ledger.observe(i, 'onResult', observers.onResultThrows),
+              onError: (_error, i) => ledger.observe(i, 'onError', observers.onErrorThrows),
             });
             const task = (i: number, _context: TaskContext): unknown => {
               ledger.context(i, 'task');
@@ -405,13 +407,6 @@ describe('ThreadPool under hostile input', () => {
             const ledger = new Ledger(specs);
             const timers = trackTimers();
             try {
-              const observe = (i: number, where: string, throws: boolean) => {
-                ledger.context(i, where);
-                if (throws && i % 4 === 0) {
-                  ledger.observerThrows++;
-                  throw new Error(`${where} bug`);
-                }
-              };
               const pool = new ThreadPool<unknown, unknown>({
                 filename: threadTasks,
                 minThreads: shape.minThreads,
@@ -420,8 +415,8 @@ describe('ThreadPool under hostile input', () => {
                 // No task here spins without answering its cancel; a short recycle delay would only mistake a busy machine for one.
                 recycleAfterMs: 1000,
                 resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
-                onResult: (_result, arg) => observe(taskIndex(arg, args), 'onResult', shape.onResultThrows),
-                onError: (_error, arg) => observe(taskIndex(arg, args), 'onError', shape.onErrorThrows),
+                onResult: (_result, arg) => ledger.observe(taskIndex(arg, args), 'onResult', shape.onResultThrows),
+                onError: (_error, arg) => ledger.observe(taskIndex(arg, args), 'onError', shape.onErrorThrows),
               });
               skipReplacementIfAsked(pool);
               const endAt = endIndex(end.at, specs.length);

@@ -135,27 +135,18 @@ describe('2. ThreadPool: an argument that cannot be cloned fails that task alone
 });
 
 describe('3. ThreadPool: a result or error that cannot be sent back fails that task alone', () => {
-  it('a result that cannot be cloned: that task rejects, its neighbours in the same worker succeed', async () => {
+  it.each([
+    ['a result that cannot be cloned', 'uncloneable', /the task's result cannot be sent back from its worker thread/],
+    ['an error whose message getter throws', 'badMessage', /the error's message could not be read: Error: message getter exploded/],
+  ])('%s: that task rejects with a readable error, its neighbours in the same worker succeed', async (_what, name, message) => {
     const pool = new ThreadPool<unknown, unknown>({ filename, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 3 });
     const [before, bad, after] = await Promise.all([
       outcome(pool.submit(30, { name: 'nap' })),
-      outcome(pool.submit(null, { name: 'uncloneable' })),
+      outcome(pool.submit(null, { name })),
       outcome(pool.submit(30, { name: 'nap' })),
     ]);
     expect(before.ok && after.ok).toBe(true);
-    expect((bad as { error: Error }).error.message).toMatch(/the task's result cannot be sent back from its worker thread/);
-    await settlesWithin(pool.close(), 15_000, 'close()');
-  });
-
-  it('an error whose message getter throws: that task rejects with a readable error, its neighbours succeed', async () => {
-    const pool = new ThreadPool<unknown, unknown>({ filename, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 3 });
-    const [before, bad, after] = await Promise.all([
-      outcome(pool.submit(30, { name: 'nap' })),
-      outcome(pool.submit(null, { name: 'badMessage' })),
-      outcome(pool.submit(30, { name: 'nap' })),
-    ]);
-    expect(before.ok && after.ok).toBe(true);
-    expect((bad as { error: Error }).error.message).toMatch(/the error's message could not be read: Error: message getter exploded/);
+    expect((bad as { error: Error }).error.message).toMatch(message);
     await settlesWithin(pool.close(), 15_000, 'close()');
   });
 
