@@ -9,7 +9,7 @@ import type { CapabilityRow } from '../../impls/capabilities.js';
 import { capabilityTable } from '../../impls/registry.js';
 import { capabilityMarkdown } from './capabilities.js';
 import { collectResults, type ScenarioResults } from './collect.js';
-import { GENERATED_MARK, indexPage, readmeBlock, scenarioPage } from './pages.js';
+import { GENERATED_MARK, indexPage, readmeBlock, runtimesBlock, scenarioPage } from './pages.js';
 
 export const PAGES_DIR = 'docs/results';
 export const README = 'README.md';
@@ -49,6 +49,19 @@ export function fillReadmeBlocks(readme: string, scenarios: readonly ScenarioRes
   });
 }
 
+const RUNTIMES_BLOCK = /<!-- runtimes:([a-z0-9][a-z0-9-]*) -->\n[\s\S]*?<!-- \/runtimes:\1 -->/g;
+
+/** Replaces the body of every `<!-- runtimes:<id> -->` … `<!-- /runtimes:<id> -->` block: the runtime comparison. */
+export function fillRuntimeBlocks(readme: string, scenarios: readonly ScenarioResults[], readmeName = README): string {
+  return readme.replace(RUNTIMES_BLOCK, (_block, id: string) => {
+    const scenario = scenarios.find((s) => s.id === id);
+    if (!scenario) {
+      throw errors.invalidField(readmeName, `block runtimes:${id}`, id, `a scenario with committed results: ${scenarios.map((s) => s.id).join(', ')}`);
+    }
+    return `<!-- runtimes:${id} -->\n${runtimesBlock(scenario, readmeName)}\n<!-- /runtimes:${id} -->`;
+  });
+}
+
 const CAPABILITIES_OPEN = '<!-- capabilities -->';
 const CAPABILITIES_CLOSE = '<!-- /capabilities -->';
 
@@ -85,7 +98,7 @@ export function planDocs(root: string): DocsPlan {
     ...scenarios.map((s) => ({ path: `${PAGES_DIR}/${s.id}.md`, content: scenarioPage(s) })),
   ];
   const readmeFile = join(root, README);
-  if (existsSync(readmeFile)) files.push({ path: README, content: fillReadmeBlocks(readFileSync(readmeFile, 'utf8'), scenarios) });
+  if (existsSync(readmeFile)) files.push({ path: README, content: fillRuntimeBlocks(fillReadmeBlocks(readFileSync(readmeFile, 'utf8'), scenarios), scenarios) });
   const implementationsFile = join(root, IMPLEMENTATIONS_PAGE);
   if (existsSync(implementationsFile)) {
     files.push({ path: IMPLEMENTATIONS_PAGE, content: fillCapabilityBlock(readFileSync(implementationsFile, 'utf8'), capabilityTable) });

@@ -49,10 +49,14 @@ export async function eventLoopWatch(resolutionMs = LOOP_RESOLUTION_MS): Promise
   const before = performance.eventLoopUtilization();
   return {
     async stop() {
-      const utilization = performance.eventLoopUtilization(before).utilization;
+      const elu = performance.eventLoopUtilization(before);
       // A loop blocked up to the end has an overdue delay timer: one timer turn lets it record that last interval.
       await new Promise((resolve) => setTimeout(resolve, 0));
       histogram.disable();
+      // Some runtimes (Bun, Deno) accept both APIs but report nothing: no samples, or no time at all. That is
+      // "not measured", never a perfectly free loop.
+      if (histogram.count === 0 || elu.idle + elu.active === 0) return undefined;
+      const utilization = elu.utilization;
       // The histogram holds each timer interval in ns, the resolution included: the delay is what lies beyond it.
       const delay = (ns: number): number => (histogram.count === 0 ? 0 : Math.max(0, ns / 1e6 - resolutionMs));
       return {

@@ -63,7 +63,9 @@ export function latencyMedians(impl: ImplementationResult): { waitP50: number; w
 /** Median over runs of the main thread's event-loop delay p99 and utilisation; null for files without them. */
 export function eventLoopMedians(impl: ImplementationResult): { delayP99Ms: number; utilization: number } | null {
   if (impl.state === 'skipped') return null;
-  const seen = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.eventLoop ? [r.sample.eventLoop] : []));
+  // A run with no delay samples recorded nothing (some runtimes accept the API and deliver nothing; files written
+  // before the child checked for that still hold such zeros): not measured, not a free loop.
+  const seen = impl.runs.flatMap((r) => (r.state === 'measured' && r.sample.eventLoop && r.sample.eventLoop.samples > 0 ? [r.sample.eventLoop] : []));
   if (seen.length === 0) return null;
   return { delayP99Ms: median(seen.map((l) => l.delayP99Ms)), utilization: median(seen.map((l) => l.utilization)) };
 }
@@ -71,7 +73,9 @@ export function eventLoopMedians(impl: ImplementationResult): { delayP99Ms: numb
 /** One compact cell: event-loop delay p99 and, in parentheses, how busy the loop was ("12.5 (98 %)"). */
 function loopCell(impl: ImplementationResult): string {
   const loop = eventLoopMedians(impl);
-  return loop ? `${millis(loop.delayP99Ms)} (${Math.round(loop.utilization * 100)} %)` : '—';
+  if (!loop) return '—';
+  // A utilisation of exactly 0 over a whole run is a runtime that measures none (Bun, Deno), not an idle loop.
+  return `${millis(loop.delayP99Ms)} (${loop.utilization > 0 ? `${Math.round(loop.utilization * 100)} %` : 'ELU —'})`;
 }
 
 /** failed + retried + first-try successes = tasks, from the worst run (the flaky workload counts attempts). */
