@@ -16,6 +16,14 @@ const entries = {
   'home-async': {
     kind: 'in-thread', summary: "the home pool's async engine: priority queue of ring chunks, reusable slots; pool.run(fn, id, callback)",
     capabilities: { ...MAIN_THREAD, retry: true }, module: () => import('./home-async.js'),
+    variants: [
+      { name: 'api=submit', options: { api: 'submit' }, summary: 'await pool.submit(fn, id): a promise per task, the API most users call' },
+    ],
+  },
+  'home-plimit': {
+    kind: 'in-thread', summary: "the home pool's p-limit drop-in (@poolbench/home/p-limit) on its async engine: limit(fn, id) per task, as the p-limit row",
+    capabilities: MAIN_THREAD, module: () => import('./home-plimit.js'),
+    onlyWhenNamed: 'a second front end on home-async, raced against p-limit when asked: --impl home-plimit --impl p-limit',
   },
   'home-threads': {
     kind: 'worker-threads', summary: "the home pool's thread engine: batched postMessage both ways; threads × concurrentTasksPerWorker",
@@ -163,7 +171,9 @@ export const implementationNames = Object.keys(entries) as ImplementationName[];
  * What `pnpm bench` runs when no --impl is given: every in-process implementation. Distributed ones (bullmq)
  * need a queue server and take minutes per run, so they run when named: --impl bullmq.
  */
-export const defaultImplementationNames = implementationNames.filter((name) => registry[name].kind !== 'distributed');
+export const defaultImplementationNames = implementationNames.filter(
+  (name) => registry[name].kind !== 'distributed' && registry[name].onlyWhenNamed === undefined,
+);
 
 export function isImplementationName(name: string): name is ImplementationName {
   return Object.hasOwn(entries, name);

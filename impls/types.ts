@@ -144,6 +144,8 @@ export interface AdapterInfo {
   variant?: Variant;
   /** Set for an implementation loaded from a file outside the registry. */
   source?: AdapterSource;
+  /** Why this row runs only when named with --impl (it is left out of the default set). */
+  onlyWhenNamed?: string;
 }
 
 /** What an adapter file exports: the part that loads its library. `variant`: the named setting to apply, if any. */

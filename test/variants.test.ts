@@ -8,7 +8,7 @@ import { tinyScenario } from './helpers.js';
 
 describe('variant selection', () => {
   it('ships piscina without Atomics, a second poolifier strategy and the fastq promise API, opt-in', () => {
-    expect(variantNames).toEqual(expect.arrayContaining(['fastq[api=promise]', 'piscina[atomics=disabled]', 'poolifier[workerChoiceStrategy=ROUND_ROBIN]']));
+    expect(variantNames).toEqual(expect.arrayContaining(['fastq[api=promise]', 'home-async[api=submit]', 'piscina[atomics=disabled]', 'poolifier[workerChoiceStrategy=ROUND_ROBIN]']));
     expect(findImplementation('piscina[atomics=disabled]')?.variant?.options).toEqual({ atomics: 'disabled' });
   });
 
@@ -33,7 +33,7 @@ describe('variant selection', () => {
 
 describe('variant rows', () => {
   it('run as rows of their own and record the options they applied, beside the default rows', async () => {
-    const contenders = await selectContenders(['piscina[*]', 'poolifier[*]', 'fastq[*]']);
+    const contenders = await selectContenders(['piscina[*]', 'poolifier[*]', 'fastq[*]', 'home-async[*]']);
     const results = await runBench({ scenario: tinyScenario({ tasks: 200, workload: { kind: 'noop' } }), runs: 1, contenders });
     const applied = Object.fromEntries(results.implementations.map((impl) => {
       expect(impl.state, `${impl.name}: ${'reason' in impl ? impl.reason : ''}`).toBe('completed');
@@ -45,6 +45,7 @@ describe('variant rows', () => {
     expect(applied['poolifier[workerChoiceStrategy=ROUND_ROBIN]']).toMatchObject({ workerChoiceStrategy: 'ROUND_ROBIN' });
     expect(applied['fastq']).toEqual({ concurrency: 4 });
     expect(applied['fastq[api=promise]']).toEqual({ concurrency: 4, api: 'promise' });
+    expect(applied['home-async[api=submit]']).toMatchObject({ concurrency: 4, api: 'submit' });
     // The base rows keep the registry's own entries.
     expect(registry.piscina.variant).toBeUndefined();
   });

@@ -9,7 +9,7 @@
 // - the submitter's AsyncLocalStorage context is kept only once AsyncLocalStorage is in use (context.ts): a waiting
 //   task is then queued as its SubmitContext, which carries its function.
 import { SubmitContext, captureContext, contextInUse, refreshContext, scopeOf } from './context.js';
-import { TimeoutError } from './errors.js';
+import { AbortError, TimeoutError } from './errors.js';
 import type { PoolMetrics } from './metrics.js';
 import { checkInteger, checkKnownOptions, optionNames } from './options.js';
 import { TaskGroup, type GroupOptions } from './group.js';
@@ -181,6 +181,17 @@ export class AsyncPool<A = unknown, R = unknown> extends PoolCore<Job, A, R> {
     checkKnownOptions(options, MAP_OPTIONS);
     const window = checkInteger('map concurrency', options.concurrency ?? this.limit, 1);
     return orderedMap(items, window, (item) => this.submit(fn as TaskFn<A, T>, item));
+  }
+
+  /**
+   * Settles every task still waiting to start (queued, held for room, or waiting to retry) with `error`, an AbortError
+   * unless given. Running tasks go on, and the pool stays open.
+   */
+  clearQueue(error: Error = new AbortError()): void {
+    refreshContext(); // the cleared tasks' callbacks run in their submitters' contexts
+    this.rejectWaiting(error, isJob);
+    this.wakeRoomWaiters();
+    this.checkIdle();
   }
 
   /** Stops accepting tasks, lets queued and running ones finish, then resolves. */
