@@ -50,7 +50,7 @@ describe('pnpm bench on bad input exits 2 with one line', () => {
   it('names an unknown implementation and lists the known ones', () => {
     const r = bench('--scenario', 'smoke', '--impl', 'p-limitt');
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^error: unknown implementation "p-limitt"; allowed: home-async, home-threads, p-limit, p-queue, fastq, piscina/);
+    expect(r.stderr.trim()).toMatch(/^error: unknown implementation "p-limitt"; allowed: home-async, home-plimit, home-threads, p-limit, p-queue, fastq, piscina/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 

@@ -1,5 +1,7 @@
-// The session of a p-limit-shaped limiter, shared by the p-limit row and the home pool's drop-in row so that the two
-// differ only in which pLimit they are given: limit(task, id) per task, clearQueue() at teardown.
+// The session of a p-limit-shaped limiter for the home pool's drop-in row: the same calls impls/p-limit.ts makes
+// (limit(task, id) per task, clearQueue() at teardown), so the two rows differ only in which pLimit they are given.
+// impls/p-limit.ts keeps its own copy on purpose: it is the README's complete example of an adapter, and each
+// measured child loads only its own library.
 import { createTask } from '../../scenarios/workloads/task.js';
 import { taskSpecFor } from '../mapping.js';
 import type { AdapterSession, RunPlan } from '../types.js';
