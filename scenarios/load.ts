@@ -1,8 +1,9 @@
 // Finds scenario files on disk and turns them into validated scenarios.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { errors } from '../core/errors.js';
 import { scenariosDir } from '../core/paths.js';
+import { readJsonFile, shownPath } from '../core/json-file.js';
 import { validateScenario, type ValidatedScenario } from './schema.js';
 import { prepareWorkload } from './workloads/task.js';
 
@@ -14,19 +15,8 @@ export function listScenarioIds(dir = scenariosDir): string[] {
 }
 
 export function loadScenarioFile(file: string): ValidatedScenario {
-  const shown = relative(process.cwd(), file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw errors.unreadableFile(shown, (error as NodeJS.ErrnoException).code ?? String(error));
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw errors.malformedJson(shown, (error as Error).message);
-  }
+  const shown = shownPath(file);
+  const json = readJsonFile(file);
   // A module workload's paths are relative to the scenario file, wherever it lives.
   const validated = validateScenario(json, shown, { dir: dirname(resolve(file)) });
   const expectedId = file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');

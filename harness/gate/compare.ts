@@ -2,7 +2,7 @@
 // Mann–Whitney test says it is real (p < α) AND the median moved beyond the metric's threshold.
 import { median } from '../stats/stats.js';
 import { mannWhitney, smallestP } from '../stats/mann-whitney.js';
-import { type ResultsFile } from '../results/schema.js';
+import { tasksRun, type ResultsFile } from '../results/schema.js';
 
 export type Verdict = 'regressed' | 'improved' | 'no change' | 'inconclusive';
 export type GateMetric = 'wallMs' | 'heapPeakBytes' | 'cpuMsPerTask' | 'instructionsPerTask';
@@ -68,7 +68,7 @@ export function samplesOf(results: ResultsFile, implementation: string, metric: 
   if (metric === 'instructionsPerTask') {
     return impl.state === 'completed' && impl.instructions?.state === 'counted' ? [impl.instructions.perTask] : [];
   }
-  const tasks = impl.scaled ? impl.scaled.tasks : results.scenario.tasks;
+  const tasks = tasksRun(impl, results.scenario.tasks);
   return impl.runs.flatMap((r) => {
     if (r.state !== 'measured' || r.problems.length > 0) return [];
     return [metric === 'cpuMsPerTask' ? (r.sample.cpuUserMs + r.sample.cpuSystemMs) / tasks : r.sample[metric]];

@@ -1,7 +1,7 @@
 // A results file as a GoPool-style comparison table, for the terminal or as Markdown. Reads the file only.
 import { median } from '../stats/stats.js';
 import { pointLabel } from '../../scenarios/schema.js';
-import { runtimeLabel, type ImplementationResult, type IntervalEstimate, type ResultsFile, type RowAnalysis } from '../results/schema.js';
+import { runtimeLabel, tasksRun, type ImplementationResult, type IntervalEstimate, type ResultsFile, type RowAnalysis, type Analysis } from '../results/schema.js';
 import { analyze } from '../stats/analysis.js';
 import { escapeMarkdown, markdownTable, textTable, type Table } from './table.js';
 import { groupFile, runtimeGroups, type RuntimeGroup } from '../runtimes/groups.js';
@@ -15,10 +15,6 @@ function seconds(ms: number): string {
 
 function megabytes(bytes: number): string {
   return (bytes / MB).toFixed(bytes < 100 * MB ? 1 : 0);
-}
-
-function ratio(x: number): string {
-  return `${x.toFixed(x < 10 ? 2 : 1)}×`;
 }
 
 export interface Row {
@@ -100,11 +96,6 @@ function kindLabel(impl: ImplementationResult): string {
   return impl.kind === 'reference' ? 'reference' : impl.kind;
 }
 
-/** Honours the scenario's concurrency: rows that ignore it (the no-pool reference) never set the "fastest" bar. */
-function honoursLimit(impl: ImplementationResult): boolean {
-  return impl.state === 'completed' && impl.applied.concurrency !== 'unbounded';
-}
-
 function worstTally(impl: ImplementationResult, scenarioTasks: number): string {
   const tasks = impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : scenarioTasks;
   if (impl.state === 'skipped') return '—';
@@ -116,27 +107,22 @@ function worstTally(impl: ImplementationResult, scenarioTasks: number): string {
   return `${worst}/${tasks}${scaled}${failedRuns ? ` (${failedRuns} runs failed)` : ''}`;
 }
 
-function tasksRun(impl: ImplementationResult, scenarioTasks: number): number {
-  return impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : scenarioTasks;
-}
-
 function perSecond(n: number): string {
   return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0);
 }
 
 /** The rows of every runtime, runtime by runtime: each group ranked and compared within itself only. */
 export function buildRows(results: ResultsFile): Row[] {
-  return runtimeGroups(results).flatMap((group) => buildGroupRows(groupFile(results, group)));
+  return runtimeGroups(results).flatMap((group) => {
+    const part = groupFile(results, group);
+    return buildGroupRows(part, analyze(part));
+  });
 }
 
-function buildGroupRows(results: ResultsFile): Row[] {
+/** `analysis` is analyze(results): always recomputed from the raw runs, so a stored one can never disagree. */
+function buildGroupRows(results: ResultsFile, analysis: Analysis): Row[] {
   const { implementations, scenario } = results;
-  // Always recomputed from the raw runs, so a file's stored analysis can never disagree with its table.
-  const analysis = new Map(analyze(results).rows.map((r) => [r.name, r]));
-  // Rows that ran fewer tasks (scaled down) cannot set the bar; they are compared per task instead.
-  const fastest = Math.min(
-    ...implementations.flatMap((i) => (honoursLimit(i) && i.state === 'completed' && !i.scaled ? [i.summary.wallMs.median] : [])),
-  );
+  const rowAnalysis = new Map(analysis.rows.map((r) => [r.name, r]));
   const perTaskMs = (i: ImplementationResult): number =>
     i.state === 'completed' ? i.summary.wallMs.median / tasksRun(i, scenario.tasks) : Number.NaN;
   const order = (i: ImplementationResult): number =>
@@ -154,7 +140,7 @@ function buildGroupRows(results: ResultsFile): Row[] {
     }
     const s = impl.summary;
     const time = s ? `${seconds(s.wallMs.median)} [${seconds(s.wallMs.min)}–${seconds(s.wallMs.max)}]` : '—';
-    const a: RowAnalysis | undefined = analysis.get(impl.name);
+    const a: RowAnalysis | undefined = rowAnalysis.get(impl.name);
     const latency = latencyMedians(impl);
     const ran = tasksRun(impl, scenario.tasks);
     const rank = a?.rank ? (a.rank.best === a.rank.worst ? String(a.rank.best) : `${a.rank.best}–${a.rank.worst}`) : '—';
@@ -252,8 +238,7 @@ function comparisonTable(rows: readonly Row[]): Table {
 }
 
 /** hyperfine's sentences, where the data supports a verdict, and the rows it cannot separate from the fastest. */
-function verdictLines(results: ResultsFile): string[] {
-  const analysis = analyze(results);
+function verdictLines(results: ResultsFile, analysis: Analysis): string[] {
   if (!analysis.fastest) return [];
   const tied = analysis.tiedWithFastest.length
     ? [`tied with ${analysis.fastest} (95 % intervals include 1): ${analysis.tiedWithFastest.join(', ')}`]
@@ -279,14 +264,15 @@ function groupSections(results: ResultsFile, dialect: 'text' | 'md'): { lines: s
   let noted = false;
   const lines = groups.flatMap((group) => {
     const part = groupFile(results, group);
-    const rows = buildGroupRows(part);
+    const analysis = analyze(part);
+    const rows = buildGroupRows(part, analysis);
     const notes = rows.flatMap((r) => (r.note ? (dialect === 'md' ? r.note.split('\n') : [r.note]) : []));
     noted ||= notes.length > 0;
     const heading = runtimeHeading(group, groups.length);
-    if (dialect === 'text') return ['', ...heading, textTable(comparisonTable(rows)), '', ...verdictLines(part), ...notes];
+    if (dialect === 'text') return ['', ...heading, textTable(comparisonTable(rows)), '', ...verdictLines(part, analysis), ...notes];
     return [
       '', ...heading.map((h) => `**${escapeMarkdown(h)}**\n`), markdownTable(comparisonTable(rows)), '',
-      ...[...verdictLines(part), ...notes].map((n) => `- ${escapeMarkdown(n)}`),
+      ...[...verdictLines(part, analysis), ...notes].map((n) => `- ${escapeMarkdown(n)}`),
     ];
   });
   return { lines, noted };

@@ -72,6 +72,11 @@ export type ImplementationResult =
     })
   | (ImplementationBase & { state: 'skipped'; reason: string });
 
+/** The tasks an implementation's runs really ran: the scenario's, or fewer for a scaled-down row. */
+export function tasksRun(impl: ImplementationResult, scenarioTasks: number): number {
+  return impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : scenarioTasks;
+}
+
 export interface Ideal {
   ms: number;
   basis: string;

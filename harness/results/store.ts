@@ -1,8 +1,9 @@
 // Results files on disk: atomic append-only writing, and reading through the schema's validator.
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { errors } from '../../core/errors.js';
+import { readJsonFile, shownPath } from '../../core/json-file.js';
 import { trackTemporary, untrackTemporary } from '../../core/temp-files.js';
 import { validateResults, type ResultsFile } from './schema.js';
 
@@ -89,18 +90,5 @@ export function writeResultsSafely(rootDir: string, results: ResultsFile): { fil
 
 /** Reads and checks a results file; every problem names the file. */
 export function readResultsFile(file: string): ResultsFile {
-  const shown = relative(process.cwd(), file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw errors.unreadableFile(shown, (error as NodeJS.ErrnoException).code ?? String(error));
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text, jsonReviver);
-  } catch (error) {
-    throw errors.malformedJson(shown, (error as Error).message);
-  }
-  return validateResults(json, shown);
+  return validateResults(readJsonFile(file, jsonReviver), shownPath(file));
 }

@@ -2,7 +2,7 @@
 // its distance from the ideal, the fastest row and its floor (each a ratio with a 95 % interval), a rank that is
 // shared where intervals overlap, and hyperfine's verdict sentences only where the data supports them.
 // Written into results files as computed fields; every reader can recompute them, and a test checks it does.
-import type { Analysis, ImplementationResult, ResultsFile, RowAnalysis } from '../results/schema.js';
+import { tasksRun, type Analysis, type ImplementationResult, type ResultsFile, type RowAnalysis } from '../results/schema.js';
 import {
   DEFAULT_CONFIDENCE, medianInterval, rankRanges, ratioInterval, relativeHalfWidth, scaleInterval, speedVerdict, type Interval,
 } from './intervals.js';
@@ -16,10 +16,6 @@ export const FLOOR_OF: Partial<Record<ImplementationResult['kind'], string>> = {
 export const ANALYSIS_METHOD =
   'medians with order-statistic (binomial) intervals; ratios as Hodges–Lehmann estimates on log values with the ' +
   'interval that inverts the Mann–Whitney test; 95 %; ranks shared where a ratio interval includes 1';
-
-function tasksRun(impl: ImplementationResult, scenarioTasks: number): number {
-  return impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : scenarioTasks;
-}
 
 /** Per-task wall times of the clean runs (a scaled-down row is comparable only per task). */
 function perTaskWalls(impl: ImplementationResult, scenarioTasks: number): number[] {
