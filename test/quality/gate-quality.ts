@@ -1,90 +1,108 @@
-// Measures the gate's error rates on real measurements (not a unit test; takes minutes):
-//   node dist/test/quality/gate-quality.js [--repeats 20] [--runs 8] [--scenario gate]
-// Each repeat runs baseline and candidate children interleaved (as `pnpm gate --against` does) and asks the gate:
-//   A/A       home-async against itself: any "regressed" is a false alarm;
-//   slowed N% home-async against a test-only copy doing extra CPU per task, calibrated to N % of home-async's median.
+// Measures the gate's error rates for the sampled metrics (wall time, peak heap, CPU per task) on real runs. Not a
+// unit test: it takes about a minute per repeat and must run alone on the machine.
+//   node dist/test/quality/gate-quality.js [--repeats 20] [--runs 8] [--scenario gate] [--levels 0.01,0.03,0.1,0.25]
+//     [--out results/notes/gate-quality.json]
+// Every child runs the test-only copy of home-async (test/fixtures/slowed-home.ts), so the planted extra CPU per task
+// is the only difference between groups. Calibration: 5 runs each with 0 and 200 extra xorshift steps per task give
+// the CPU per task one step costs; a planted level L then gets L × (CPU per task at 0 steps) of extra steps.
+// Each repeat runs `runs` rounds of the groups A, A' (no extra work) and every planted level, in an order rotated
+// every round (as the gate's A/B mode interleaves), then asks the gate's own `judge` per metric: A' against A (any
+// "regressed" is a false alarm) and each level against A. It also records whether the 95 % interval of the ratio A'/A
+// contains 1 (interval coverage) and each group's run-to-run CV.
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { registry } from '../../impls/registry.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { runChild } from '../../harness/run/child.js';
-import { judge, DEFAULT_THRESHOLDS } from '../../harness/gate/compare.js';
+import { judge, DEFAULT_THRESHOLDS, type GateMetric } from '../../harness/gate/compare.js';
 import { compiledFile } from '../../core/paths.js';
-import { DEFAULT_CHILD_HEAP_LIMIT_MB, resolveThreads } from '../../harness/run/runner.js';
+import { DEFAULT_CHILD_HEAP_LIMIT_MB, resolveThreads, rotatedOrder } from '../../harness/run/runner.js';
 import { median } from '../../harness/stats/stats.js';
+import { ratioInterval } from '../../harness/stats/intervals.js';
 
-const { values } = parseArgs({ options: { repeats: { type: 'string', default: '20' }, runs: { type: 'string', default: '8' }, scenario: { type: 'string', default: 'gate' } } });
+const { values } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '20' }, runs: { type: 'string', default: '8' }, scenario: { type: 'string', default: 'gate' },
+    levels: { type: 'string', default: '0.01,0.03,0.1,0.25' }, out: { type: 'string' },
+  },
+});
 const repeats = Number(values.repeats);
 const runs = Number(values.runs);
+const levels = values.levels.split(',').map(Number);
 const { scenario } = loadScenario(values.scenario);
 const threads = resolveThreads(scenario);
 const fixture = compiledFile('test', 'fixtures', 'slowed-home.js');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+type Metric = Exclude<GateMetric, 'instructionsPerTask'>;
+const METRICS: Metric[] = ['wallMs', 'heapPeakBytes', 'cpuMsPerTask'];
+type Sample = Record<Metric, number>;
 
-async function wall(candidateSlowed: boolean): Promise<number> {
-  const request = candidateSlowed
-    ? { scenario, implementation: 'slowedHomeAsync', threads, adapterModule: fixture }
-    : { scenario, implementation: 'home-async', threads };
-  const { reply } = await runChild(request, scenario.timeLimitSeconds, DEFAULT_CHILD_HEAP_LIMIT_MB);
+async function measure(steps: number): Promise<Sample> {
+  process.env.POOLBENCH_SLOW_ITERATIONS = String(steps);
+  const { reply } = await runChild({ scenario, implementation: 'slowedHomeAsync', threads, adapterModule: fixture }, scenario.timeLimitSeconds, DEFAULT_CHILD_HEAP_LIMIT_MB);
   if (reply.type !== 'measured') throw new Error(reply.reason);
-  return reply.sample.wallMs;
+  const s = reply.sample;
+  return { wallMs: s.wallMs, heapPeakBytes: s.heapPeakBytes, cpuMsPerTask: (s.cpuUserMs + s.cpuSystemMs) / scenario.tasks };
 }
 
-/** One gate decision: `runs` interleaved pairs (B A, A B, …). */
-async function decide(slowed: boolean): Promise<{ verdict: string; change: number }> {
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    if (r % 2 === 0) {
-      a.push(await wall(false));
-      b.push(await wall(slowed));
-    } else {
-      b.push(await wall(slowed));
-      a.push(await wall(false));
-    }
-  }
-  const j = judge(a, b, DEFAULT_THRESHOLDS.wallMs);
-  return { verdict: j.verdict, change: j.change };
+const started = Date.now();
+const calibrationSteps = 200;
+const cpuAt = async (steps: number) => {
+  const xs: number[] = [];
+  for (let i = 0; i < 5; i++) xs.push((await measure(steps)).cpuMsPerTask);
+  return median(xs);
+};
+const baseCpu = await cpuAt(0);
+const perStep = ((await cpuAt(calibrationSteps)) - baseCpu) / calibrationSteps;
+const stepsOf = new Map(levels.map((level) => [level, (level * baseCpu) / perStep]));
+log(`scenario ${scenario.id}, ${runs} runs a group, thresholds ${METRICS.map((m) => `${m} ${DEFAULT_THRESHOLDS[m] * 100} %`).join(', ')}`);
+log(`calibration: ${(baseCpu * 1000).toFixed(3)} µs CPU/task, ${(perStep * 1e6).toFixed(3)} ns per extra step; ` +
+  levels.map((l) => `${l * 100} % = ${stepsOf.get(l)!.toFixed(1)} steps`).join(', '));
+
+const groups = ['A', "A'", ...levels.map(String)];
+const stepsOfGroup = (g: string) => (g === 'A' || g === "A'" ? 0 : stepsOf.get(Number(g))!);
+type Repeat = Record<string, Sample[]>;
+const rows: Repeat[] = [];
+for (let k = 0; k < repeats; k++) {
+  const repeat: Repeat = Object.fromEntries(groups.map((g) => [g, []]));
+  for (let r = 0; r < runs; r++) for (const g of rotatedOrder(groups, r)) repeat[g]!.push(await measure(stepsOfGroup(g)));
+  rows.push(repeat);
+  const change = (g: string, m: Metric) => `${((median(repeat[g]!.map((s) => s[m])) / median(repeat.A!.map((s) => s[m])) - 1) * 100).toFixed(1)}`;
+  log(`repeat ${k + 1} (${((Date.now() - started) / 60000).toFixed(1)} min): ` +
+    METRICS.map((m) => `${m} ${groups.slice(1).map((g) => change(g, m)).join('/')} %`).join('; '));
 }
 
-// Calibrate empirically: the main thread is not busy all the time, so extra CPU per task does not add to wall time
-// one for one. Bisect the steps per task until the slowed copy's median (5 runs) is the target ratio of the base's.
-async function medianWall(slowed: boolean, n = 5): Promise<number> {
-  const walls: number[] = [];
-  for (let i = 0; i < n; i++) walls.push(await wall(slowed));
-  return median(walls);
-}
-const baseMs = await medianWall(false);
-process.stdout.write(`home-async on ${scenario.id}: median ${baseMs.toFixed(0)} ms over 5 runs\n`);
-async function calibrate(target: number): Promise<number> {
-  let low = 0;
-  let high = 4000;
-  let best = { steps: 0, error: Infinity, ratio: 1 };
-  for (let probe = 0; probe < 7; probe++) {
-    const steps = Math.round((low + high) / 2);
-    process.env.POOLBENCH_SLOW_ITERATIONS = String(steps);
-    const ratio = (await medianWall(true)) / baseMs;
-    if (Math.abs(ratio - 1 - target) < best.error) best = { steps, error: Math.abs(ratio - 1 - target), ratio };
-    if (ratio - 1 < target) low = steps;
-    else high = steps;
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const cvOf = (xs: number[]) => {
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) / mean;
+};
+const summary: Record<string, unknown> = {};
+for (const m of METRICS) {
+  const metricValues = (rep: Repeat, g: string) => rep[g]!.map((s) => s[m]);
+  const tally = (g: string, threshold: number) => {
+    const js = rows.map((rep) => judge(metricValues(rep, 'A'), metricValues(rep, g), threshold));
+    const n = (v: string) => js.filter((j) => j.verdict === v).length;
+    return { regressed: n('regressed'), noChange: n('no change'), inconclusive: n('inconclusive'), improved: n('improved'), changes: js.map((j) => j.change) };
+  };
+  const covered = rows.filter((rep) => {
+    const i = ratioInterval(metricValues(rep, "A'"), metricValues(rep, 'A'));
+    return i.low <= 1 && 1 <= i.high;
+  }).length;
+  const cv = median(rows.flatMap((rep) => [cvOf(metricValues(rep, 'A')), cvOf(metricValues(rep, "A'"))]));
+  const byThreshold: Record<string, Record<string, ReturnType<typeof tally>>> = {};
+  for (const threshold of [...new Set([DEFAULT_THRESHOLDS[m], 0.02, 0.05, 0.1])].sort((a, b) => a - b)) {
+    byThreshold[threshold] = Object.fromEntries(groups.slice(1).map((g) => [g, tally(g, threshold)]));
   }
-  process.stdout.write(`calibrated ${target * 100} %: ${best.steps} steps per task gave ${((best.ratio - 1) * 100).toFixed(1)} % over 5 runs\n`);
-  return best.steps;
-}
-const steps = new Map<number, number>([[0, 0], [0.1, await calibrate(0.1)], [0.25, await calibrate(0.25)]]);
-
-for (const slowdown of [0, 0.1, 0.25]) {
-  process.env.POOLBENCH_SLOW_ITERATIONS = String(steps.get(slowdown));
-  const verdicts: string[] = [];
-  const changes: number[] = [];
-  for (let k = 0; k < repeats; k++) {
-    const { verdict, change } = await decide(slowdown > 0);
-    verdicts.push(verdict);
-    changes.push(change);
+  summary[m] = { cv, intervalCoverage: covered, byThreshold };
+  log(`\n${m}: run-to-run CV (median over groups of ${runs}) ${pct(cv)}; 95 % interval of A'/A contains 1 in ${covered}/${repeats}`);
+  for (const [threshold, byGroup] of Object.entries(byThreshold)) {
+    const label = Number(threshold) === DEFAULT_THRESHOLDS[m] ? ' (default)' : '';
+    log(`  threshold ${pct(Number(threshold))}${label}: ` + Object.entries(byGroup).map(([g, t]) =>
+      `${g === "A'" ? 'A/A' : `${Number(g) * 100} %`} regressed ${t.regressed}/${repeats} (inconclusive ${t.inconclusive}, median change ${pct(median(t.changes))})`).join('; '));
   }
-  const count = (v: string) => verdicts.filter((x) => x === v).length;
-  const label = slowdown === 0 ? 'A/A (same code)' : `slowed ${slowdown * 100} % (${process.env.POOLBENCH_SLOW_ITERATIONS} steps/task)`;
-  process.stdout.write(
-    `${label}: regressed ${count('regressed')}/${repeats}, no change ${count('no change')}, inconclusive ${count('inconclusive')}, improved ${count('improved')}; ` +
-      `median measured change ${(median(changes) * 100).toFixed(1)} % [${(Math.min(...changes) * 100).toFixed(1)} … ${(Math.max(...changes) * 100).toFixed(1)} %]\n`,
-  );
 }
-void registry;
+log(`\n${((Date.now() - started) / 60000).toFixed(1)} min in all`);
+if (values.out) {
+  writeFileSync(values.out, `${JSON.stringify({ scenario: scenario.id, runs, baseCpu, perStep, steps: Object.fromEntries(stepsOf), rows, summary }, null, 1)}\n`);
+  log(`raw runs written to ${values.out}`);
+}
