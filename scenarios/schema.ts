@@ -51,7 +51,7 @@ export interface Scenario {
    * Run until settled: after `runs` rounds, each row keeps getting interleaved runs until the 95 % interval of its
    * median is within ±precision, it has had maxRuns, or its runs have used rowBudgetSeconds. --precision overrides.
    */
-  settle?: { precision: number; maxRuns: number; rowBudgetSeconds: number };
+  settle?: Settle;
   /**
    * Thread pools may shrink to `min` threads after `idleTimeoutMs` idle and grow back to `threads` under load.
    * Absent: threads are fixed (min = max). Pools that cannot shrink on an idle timeout skip the scenario.
@@ -63,6 +63,25 @@ export interface Scenario {
   sweep?: Sweep;
   /** Set on each expanded grid point (never in a file): which values this point took. */
   point?: SweepPoint;
+}
+
+/** How rows run until settled (see `Adaptive` in harness/run/runner.ts, which takes this shape). */
+export interface Settle {
+  precision: number;
+  maxRuns: number;
+  rowBudgetSeconds: number;
+  /** Child seconds of all rows' runs together: once spent, no adaptive run starts (the first `runs` always do). */
+  budgetSeconds?: number;
+  /**
+   * Every row's first run is a probe at `tasks` tasks; a row whose full run would take over `aboveSeconds` (the
+   * probe's wall time scaled up) stays at `tasks` for all its runs, so slow rows cannot eat the time of fast ones.
+   */
+  slowRows?: SlowRows;
+}
+
+export interface SlowRows {
+  tasks: number;
+  aboveSeconds: number;
 }
 
 export interface ValidatedScenario {
@@ -241,6 +260,23 @@ function readRowBudget(file: string, value: unknown): number {
   throw errors.invalidField(file, 'settle.rowBudgetSeconds', value, 'seconds > 0 and ≤ 86400 (the child time one row may use)');
 }
 
+function readBudget(file: string, value: unknown): number {
+  if (typeof value === 'number' && value > 0 && value <= 86_400) return value;
+  throw errors.invalidField(file, 'settle.budgetSeconds', value, 'seconds > 0 and ≤ 86400 (the child time all rows\' runs may use together)');
+}
+
+function readSlowRows(r: FieldReader, file: string, value: unknown, tasks: number): SlowRows {
+  const o = r.object(value, 'settle.slowRows', ['tasks', 'aboveSeconds']);
+  // A probe as large as the run would measure nothing new: it must be smaller than the scenario.
+  if (tasks < 2) throw errors.invalidField(file, 'settle.slowRows', value, `absent when tasks is ${tasks} (there is no smaller probe)`);
+  const probeTasks = r.integer(o.tasks, 'settle.slowRows.tasks', 1, tasks - 1);
+  const aboveSeconds = o.aboveSeconds;
+  if (typeof aboveSeconds !== 'number' || !(aboveSeconds > 0 && aboveSeconds <= 86_400)) {
+    throw errors.invalidField(file, 'settle.slowRows.aboveSeconds', aboveSeconds, 'seconds > 0 and ≤ 86400 (the longest full run a row may take; slower rows stay at slowRows.tasks)');
+  }
+  return { tasks: probeTasks, aboveSeconds };
+}
+
 function readThreads(file: string, value: unknown): number | 'auto' {
   if (value === 'auto') return 'auto';
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1024) return value;
@@ -369,7 +405,7 @@ function validateOne(top: Obj, file: string, context: ScenarioContext): Validate
   const retries = top.retries === undefined ? undefined : r.integer(top.retries, 'retries', 0, 100);
   let settle: Scenario['settle'];
   if (top.settle !== undefined) {
-    const o = r.object(top.settle, 'settle', ['precision', 'maxRuns', 'rowBudgetSeconds']);
+    const o = r.object(top.settle, 'settle', ['precision', 'maxRuns', 'rowBudgetSeconds', 'budgetSeconds', 'slowRows']);
     if (typeof o.precision !== 'number' || !(o.precision > 0 && o.precision < 1)) {
       throw errors.invalidField(file, 'settle.precision', o.precision, 'a fraction > 0 and < 1 (0.05 = each median to ±5 %)');
     }
@@ -377,6 +413,8 @@ function validateOne(top: Obj, file: string, context: ScenarioContext): Validate
       precision: o.precision,
       maxRuns: r.integer(o.maxRuns, 'settle.maxRuns', runs, 1000),
       rowBudgetSeconds: readRowBudget(file, o.rowBudgetSeconds),
+      ...(o.budgetSeconds === undefined ? {} : { budgetSeconds: readBudget(file, o.budgetSeconds) }),
+      ...(o.slowRows === undefined ? {} : { slowRows: readSlowRows(r, file, o.slowRows, tasks) }),
     };
   }
   let dynamicThreads: Scenario['dynamicThreads'];

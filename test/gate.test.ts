@@ -82,7 +82,7 @@ describe('compare', () => {
   it('judges each implementation on wall time and peak heap with their own thresholds', () => {
     const baseline = resultsWith('home-async', [100, 101, 99, 100, 102, 98], [10, 10.1, 9.9, 10, 10.2, 9.8], 'aaaaaaa');
     const candidate = resultsWith('home-async', [130, 131, 129, 130, 132, 128], [11.5, 11.6, 11.4, 11.5, 11.7, 11.3], 'bbbbbbb');
-    const rows = compare(baseline, candidate, { implementations: ['home-async'] });
+    const rows = compare(baseline, candidate, { implementations: ['home-async'], metrics: ['wallMs', 'heapPeakBytes'] });
     expect(rows.map((r) => [r.metric, r.verdict])).toEqual([
       ['wallMs', 'regressed'],
       ['heapPeakBytes', 'no change'], // +15 % is real but within the 20 % heap threshold
@@ -91,8 +91,11 @@ describe('compare', () => {
 });
 
 describe('pnpm gate', () => {
+  // These files hold timed runs only: the sampled metrics are named, since the default is instructions per task.
   const gate = (...args: string[]) =>
-    spawnSync(process.execPath, [join(projectRoot, 'dist', 'scripts', 'gate.js'), ...args], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+    spawnSync(process.execPath, [join(projectRoot, 'dist', 'scripts', 'gate.js'), ...args, '--metric', 'wallMs', '--metric', 'heapPeakBytes'], {
+      encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+    });
   const dir = tempDir();
   const write = (name: string, r: ResultsFile) => {
     const file = join(dir, name);
@@ -165,7 +168,7 @@ describe('pnpm gate --against (A/B in one job)', () => {
     const before = worktrees();
     const scenario = join(tempDir(), 'abtiny.json');
     writeFileSync(scenario, JSON.stringify({ ...tinyScenario({ id: 'abtiny', tasks: 1000, runs: 4 }) }));
-    const r = gate('--against', 'HEAD', '--scenario', scenario, '--impl', 'home-async');
+    const r = gate('--against', 'HEAD', '--scenario', scenario, '--impl', 'home-async', '--metric', 'wallMs');
     expect(r.status).toBe(0);
     // The runner's own loop, one contender per side, rotated each run: B A, then A B.
     expect(r.stderr).toMatch(/run 1\/4 home-async \(baseline\): [\d.]+ s\nrun 1\/4 home-async \(candidate\): [\d.]+ s/);
@@ -174,9 +177,20 @@ describe('pnpm gate --against (A/B in one job)', () => {
     expect(worktrees()).toBe(before);
   }, 120_000);
 
+  it('exits 3 before building anything when its default metric cannot be counted (no valgrind on PATH)', () => {
+    const before = worktrees();
+    const r = spawnSync(process.execPath, [join(projectRoot, 'dist', 'scripts', 'gate.js'), '--against', 'HEAD', '--scenario', 'smoke'], {
+      encoding: 'utf8', env: { ...process.env, PATH: join(tempDir(), 'empty'), GITHUB_STEP_SUMMARY: '' },
+    });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/the gate cannot count instructions per task \(its default metric\): valgrind is not installed .*or choose --metric wallMs\|heapPeakBytes\|cpuMsPerTask/);
+    expect(r.stderr).not.toMatch(/checking out/);
+    expect(worktrees()).toBe(before);
+  });
+
   it('exits 2 naming an unknown ref, leaving no worktree behind', () => {
     const before = worktrees();
-    const r = gate('--against', 'no-such-branch', '--scenario', 'smoke');
+    const r = gate('--against', 'no-such-branch', '--scenario', 'smoke', '--metric', 'wallMs');
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('error: --against is "no-such-branch"; allowed: a branch, tag or commit of this repository');
     expect(worktrees()).toBe(before);
@@ -216,6 +230,28 @@ describe('gate metrics beyond wall time and heap', () => {
     const plain = resultsWith('home-async', [100], [10], 'ccccccc');
     const [missing] = compare(plain, plain, { implementations: ['home-async'], metrics: ['instructionsPerTask'] });
     expect(missing).toMatchObject({ verdict: 'inconclusive', why: expect.stringMatching(/^no instruction count in the baseline/) });
+  });
+
+  it('judges instructions per task by default, and exits 2 naming files that hold no counts', () => {
+    const dir = tempDir();
+    const counted = (perTask: number, sha: string): string => {
+      const r = resultsWith('home-async', [100, 101, 99, 100, 102, 98], [10, 10, 10, 10, 10, 10], sha);
+      const impl = r.implementations[0]!;
+      if (impl.state === 'completed') impl.instructions = { state: 'counted', perTask, counts: [], method: 'test' };
+      const file = join(dir, `${sha}.json`);
+      writeFileSync(file, JSON.stringify(r));
+      return file;
+    };
+    const gate = (...args: string[]) => spawnSync(process.execPath, [join(projectRoot, 'dist', 'scripts', 'gate.js'), ...args], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+    const slower = gate('--baseline', counted(1869, 'aaaaaaa'), '--candidate', counted(1888, 'bbbbbbb'));
+    expect(slower.status).toBe(1); // +1.0 % against the 0.5 % threshold
+    expect(slower.stdout).toMatch(/home-async\s+instructions per task\s+1869\s+1888\s+\+1\.0 %/);
+    expect(gate('--baseline', counted(1869, 'ccccccc'), '--candidate', counted(1872, 'ddddddd')).status).toBe(0);
+    const plain = join(dir, 'plain.json');
+    writeFileSync(plain, JSON.stringify(resultsWith('home-async', [100, 101, 99, 100], [10, 10, 10, 10], 'eeeeeee')));
+    const r = gate('--baseline', plain, '--candidate', plain);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: --metric is "instructionsPerTask"; allowed: a metric both files hold \(home-async: no instruction count in the baseline.*pnpm bench --instructions, or choose --metric wallMs\|heapPeakBytes\|cpuMsPerTask$/);
   });
 
   it('names the allowed metrics when --metric is wrong', () => {

@@ -133,12 +133,12 @@ describe('gate', () => {
     expect(r.stderr.trim()).toBe(
       'error: the baseline and candidate differ in hardware: baseline on Fixture CPU, 4 cores, 16 GiB, Node 20, candidate on Another CPU, 64 cores, 16 GiB, Node 20; allowed: results from the same hardware (or --force to compare anyway)',
     );
-    expect(command('gate', '--baseline', base, '--candidate', other, '--force').status).toBe(0);
+    expect(command('gate', '--baseline', base, '--candidate', other, '--force', '--metric', 'wallMs').status).toBe(0);
   });
 
   it('treats a different kernel build on the same hardware as the same machine', () => {
     const kernel = write('kernel.json', results({ env: fixtureEnv({ os: 'Linux 6.1.0-99-cloud' }) }));
-    expect(command('gate', '--baseline', base, '--candidate', kernel).status).toBe(0);
+    expect(command('gate', '--baseline', base, '--candidate', kernel, '--metric', 'wallMs').status).toBe(0);
   });
 
   it('refuses results from another definition of the scenario unless forced', () => {
@@ -147,7 +147,7 @@ describe('gate', () => {
     const r = command('gate', '--baseline', base, '--candidate', other);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/differ in scenario definition: scenario "gate" differs between the two files/);
-    expect(command('gate', '--baseline', base, '--candidate', other, '--force').status).toBe(0);
+    expect(command('gate', '--baseline', base, '--candidate', other, '--force', '--metric', 'wallMs').status).toBe(0);
   });
 
   it('exits 3, not 1, when the gate itself fails', () => {

@@ -127,13 +127,14 @@ describe.skipIf(skip)(`the report in Chromium (${CHROMIUM})`, () => {
     const expected = allCharts(buildReportModel(loadResults([dir]).loaded));
     const drawn = await plots(page);
     expect(drawn.map((p) => `${p.id}:${p.traces}`)).toEqual([
-      'm0-s0-time:2', 'm0-s0-heap:1', 'm0-s0-rss:1', 'm0-s0-memory:2', 'm0-s0-history:2',
+      'm0-s0-time:2', 'm0-s0-heap:1', 'm0-s0-rss:1', 'm0-s0-memory:2',
+      'm0-s0-history-wall:2', 'm0-s0-history-heap:2', 'm0-s0-history-cpu:2',
       'm0-s1-time:2', 'm0-s1-heap:1', 'm0-s1-rss:1', 'm0-s1-memory:2',
     ]);
     expect(drawn.map((p) => [p.id, p.traces, p.title])).toEqual(expected.map((c) => [c.id, c.data.length, c.title]));
     for (const p of drawn) {
       expect(p.xTitle, p.id).not.toBe('');
-      expect(p.yTitle, p.id).toMatch(/\((s|MB|ms)\b/);
+      expect(p.yTitle, p.id).toMatch(/\((s|MB|ms|µs|count)(?![\w])/);
     }
     // The inlined partial plotly.js build knows every trace type the charts use: it would draw an unknown one as scatter.
     expect(new Set(drawn.flatMap((p) => p.types))).toEqual(new Set(['box', 'bar', 'scatter']));

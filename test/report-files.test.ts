@@ -71,7 +71,7 @@ describe('writeReport', () => {
     const out = join(dir, 'out', 'report.html');
     const warned: string[] = [];
     const report = writeReport([dir], out, { warn: (w) => warned.push(w) });
-    expect(report).toMatchObject({ file: out, files: 3, charts: 9 });
+    expect(report).toMatchObject({ file: out, files: 3, charts: 11 });
     expect(warned).toHaveLength(5);
     const html = readFileSync(out, 'utf8');
     expect(report.bytes).toBe(Buffer.byteLength(html));
@@ -128,7 +128,7 @@ describe('pnpm report (the CLI)', () => {
     expect(r.status).toBe(0);
     const lines = r.stderr.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('warning: '))).toHaveLength(5);
-    expect(lines.at(-1)).toMatch(new RegExp(`^report written to ${out} \\(3 results files, 9 charts, \\d+\\.\\d MB\\)$`));
+    expect(lines.at(-1)).toMatch(new RegExp(`^report written to ${out} \\(3 results files, 11 charts, \\d+\\.\\d MB\\)$`));
     expect(existsSync(out)).toBe(true);
   });
 

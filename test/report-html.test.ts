@@ -34,7 +34,7 @@ describe('report HTML', () => {
     const html = renderHtml(model, '');
     expect(html.match(/<tr class="state-[a-z]+" data-impl="[^"]+" data-state="[a-z]+">/g)).toHaveLength(8);
     expect(html).toContain('<tr class="state-errored" data-impl="delta" data-state="errored">');
-    expect(html.match(/<div class="chart" id=/g)).toHaveLength(9);
+    expect(html.match(/<div class="chart" id=/g)).toHaveLength(11); // alpha's trends: wall, heap, CPU per task
     expect(html).toContain('<li>x.json: malformed JSON (oops); file skipped</li>');
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
   });

@@ -5,12 +5,16 @@ import { PALETTE } from '../harness/report/colors.js';
 import type { LoadedResults } from '../harness/report/load.js';
 import { allCharts, buildReportModel, type ReportModel, type ScenarioSection } from '../harness/report/model.js';
 import { completed, errored, fixtureResults, NASTY_REASON, skipped, standardFixtures } from './report-fixtures.js';
-import { type ResultsFile } from '../harness/results/schema.js';
+import { NO_WHISKER } from '../harness/report/charts.js';
+import { type ImplementationResult, type InstructionCount, type ResultsFile } from '../harness/results/schema.js';
 
 const asLoaded = (files: ResultsFile[]): LoadedResults[] => files.map((results, n) => ({ file: `f${n}.json`, results }));
 
 /** Plotly's Data is a union of every trace type; these tests read the few fields all of ours have. */
-type TraceView = { type?: string; name?: string; x?: unknown[]; y?: unknown[]; line?: { color?: string }; marker?: { color?: unknown } };
+type TraceView = {
+  type?: string; name?: string; x?: unknown[]; y?: unknown[]; text?: string[]; line?: { color?: string }; marker?: { color?: unknown };
+  error_y?: { array?: (number | string)[]; arrayminus?: (number | string)[] };
+};
 const traces = (chart: ChartSpec): TraceView[] => chart.data as TraceView[];
 
 function section(model: ReportModel, scenario: string, machine = 0): ScenarioSection {
@@ -41,9 +45,11 @@ describe('report model: one machine, two scenarios', () => {
     expect(alpha.rows.map((r) => r.note ?? '')).toContain(`delta: errored — ${NASTY_REASON}`);
   });
 
-  it('draws time, heap, RSS and memory for each scenario, and a history chart only where there are several files', () => {
+  it('draws time, heap, RSS and memory for each scenario, and trend charts only where there are several files', () => {
     const summary = (s: ScenarioSection) => s.charts.map((c) => `${c.kind}:${c.data.length}`);
-    expect(summary(section(model, 'alpha'))).toEqual(['time:2', 'heap:1', 'rss:1', 'memory:2', 'history:2']);
+    // Wall, heap and CPU trends; no instructions trend, since no file counted instructions.
+    expect(summary(section(model, 'alpha'))).toEqual(['time:2', 'heap:1', 'rss:1', 'memory:2', 'history:2', 'history:2', 'history:2']);
+    expect(section(model, 'alpha').charts.filter((c) => c.kind === 'history').map((c) => c.id)).toEqual(['m0-s0-history-wall', 'm0-s0-history-heap', 'm0-s0-history-cpu']);
     expect(summary(section(model, 'beta'))).toEqual(['time:2', 'heap:1', 'rss:1', 'memory:2']);
     // No results carry latency yet and no two scenarios form a scaling curve: those charts are left out, not drawn empty.
     expect(allCharts(model).some((c) => c.kind === 'latency' || c.kind === 'scaling')).toBe(false);
@@ -214,5 +220,96 @@ describe('report model: charts drawn only when their data exists', () => {
     const s = section(buildReportModel(asLoaded(files)), 'none');
     expect(s.charts).toEqual([]);
     expect(s.rows.map((r) => r.state)).toEqual(['errored', 'skipped']);
+  });
+});
+
+describe('report model: the trend of every gated metric', () => {
+  const MB = 1024 * 1024;
+  const counted = (perTask: number): InstructionCount => ({
+    state: 'counted', perTask, counts: [{ tasks: 100, instructions: 100 * perTask }, { tasks: 200, instructions: 200 * perTask }], method: 'cachegrind (test)',
+  });
+  const withInstructions = (impl: ImplementationResult, instructions: InstructionCount): ImplementationResult =>
+    impl.state === 'completed' ? { ...impl, instructions } : impl;
+  // Nine runs: the 95 % interval of the median is [2nd smallest, 2nd largest] (coverage 1 − 2·10/512 = 96.1 %).
+  const nine = [900, 100, 500, 300, 700, 200, 800, 400, 600];
+  // Six runs, the last with a problem: the gate drops it, and five clean runs are too few for a 95 % interval.
+  const flawed = (): ImplementationResult => {
+    const impl = completed('fast', [100, 200, 300, 400, 500, 5000], 30);
+    if (impl.state !== 'completed') throw new Error('fixture');
+    impl.runs[5] = { ...impl.runs[5]!, problems: ['2 tasks lost'] } as typeof impl.runs[number];
+    return impl;
+  };
+  const files = [
+    fixtureResults({ id: 'drift', createdAt: '2026-03-01T09:00:00.000Z', sha: 'aaaaaaa', implementations: [
+      withInstructions(completed('fast', nine, 20), counted(1234.4)), completed('slow', [1000, 1100, 1200], 50)] }),
+    fixtureResults({ id: 'drift', createdAt: '2026-03-02T09:00:00.000Z', sha: 'bbbbbbb', implementations: [flawed()] }),
+    fixtureResults({ id: 'drift', createdAt: '2026-03-03T09:00:00.000Z', sha: 'ccccccc', implementations: [
+      withInstructions(completed('fast', nine.map((ms) => ms * 2), 40), counted(1300)),
+      withInstructions(completed('slow', [1000, 1100, 1200], 50), { state: 'failed', reason: 'valgrind died', method: 'cachegrind (test)' })] }),
+  ];
+  const drift = section(buildReportModel(asLoaded(files)), 'drift');
+  const trend = (key: string) => {
+    const found = drift.charts.find((c) => c.id === `m0-s0-history-${key}`);
+    if (!found) throw new Error(`no ${key} trend`);
+    return traces(found);
+  };
+  const days = ['2026-03-01 09:00<br>aaaaaaa', '2026-03-02 09:00<br>bbbbbbb', '2026-03-03 09:00<br>ccccccc'];
+  /** Each point's interval as [low, high] from its whiskers, or null where it has none. */
+  const bounds = (t: TraceView) => t.y!.map((y, i) => {
+    const plus = t.error_y!.array![i]!;
+    const minus = t.error_y!.arrayminus![i]!;
+    if (plus === NO_WHISKER || minus === NO_WHISKER) return null;
+    return [Number(((y as number) - (minus as number)).toFixed(6)), Number(((y as number) + (plus as number)).toFixed(6))];
+  });
+
+  it('draws one trend per gated metric, instructions included once two files counted them', () => {
+    expect(drift.charts.filter((c) => c.kind === 'history').map((c) => c.title)).toEqual([
+      'Trend: median wall time', 'Trend: median peak heap', 'Trend: median CPU per task', 'Trend: instructions per task',
+    ]);
+  });
+
+  it('plots the median of clean runs with the 95 % interval of that median as whiskers', () => {
+    const [fast, slow] = trend('wall');
+    expect(fast!.x).toEqual(days);
+    // The flawed file: the median of its five clean runs (300 ms), not of all six (350 ms).
+    expect(fast!.y).toEqual([0.5, 0.3, 1]);
+    expect(bounds(fast!)).toEqual([[0.2, 0.8], null, [0.4, 1.6]]);
+    expect(fast!.text![0]).toBe('96.1 % interval of the median 0.200 s – 0.800 s, from 9 clean runs');
+    expect(fast!.text![1]).toBe('5 clean runs: too few for a 95 % interval of the median, so no whisker');
+    // slow is absent from the middle file: no point there, and three runs give no interval.
+    expect(slow!.x).toEqual([days[0], days[2]]);
+    expect(slow!.y).toEqual([1.1, 1.1]);
+    expect(bounds(slow!)).toEqual([null, null]);
+  });
+
+  it('reads heap in MB and CPU per task in µs from the same runs', () => {
+    const heap = trend('heap')[0]!;
+    // completed() gives run i a peak heap of base + i MB: 20…28 MB, then 30…34 (the sixth, flawed run dropped), then 40…48.
+    expect(heap.y).toEqual([24, 32, 44]);
+    expect(bounds(heap)).toEqual([[21, 27], null, [41, 47]]);
+    const cpu = trend('cpu')[0]!;
+    // Each run's CPU is 0.6 × its wall time, over the fixture's 1000 tasks: ms per 1000 tasks = 0.6 × wall µs per task.
+    expect(cpu.y!.map((y) => Number((y as number).toFixed(6)))).toEqual([300, 180, 600]);
+    expect(bounds(cpu)).toEqual([[120, 480], null, [240, 960]]);
+  });
+
+  it('draws instructions as counted points without whiskers, only where they were counted', () => {
+    const instructions = trend('instructions');
+    expect(instructions.map((t) => [t.name, t.x, t.y])).toEqual([['fast', [days[0], days[2]], [1234.4, 1300]]]);
+    expect(instructions[0]!.error_y).toBeUndefined();
+    expect(instructions[0]!.text![0]).toBe('counted once, no interval: cachegrind (test)');
+  });
+
+  it('says in the caption what the whiskers are', () => {
+    const [wall, , , instructions] = drift.charts.filter((c) => c.kind === 'history');
+    expect(wall!.caption).toContain('whiskers: the 95 % confidence interval of that median');
+    expect(wall!.caption).toContain('A point without whiskers had too few runs for that interval');
+    expect(instructions!.caption).toContain('one count per file, so no whiskers');
+  });
+
+  it('leaves out a metric with data in fewer than two files', () => {
+    const once = [files[0]!, { ...files[2]!, implementations: files[2]!.implementations.map((i) => (i.state === 'completed' ? { ...i, instructions: undefined } : i)) }];
+    const s = section(buildReportModel(asLoaded(once)), 'drift');
+    expect(s.charts.filter((c) => c.kind === 'history').map((c) => c.id)).toEqual(['m0-s0-history-wall', 'm0-s0-history-heap', 'm0-s0-history-cpu']);
   });
 });

@@ -26,6 +26,12 @@ describe('shipped scenarios', () => {
     expect(scenario.producer.style).toBe('window');
     expect(loadScenario('million-upfront').scenario.producer.style).toBe('upfront');
   });
+
+  it('million settles within a total budget and probes for slow rows, so the headline command stays quick', () => {
+    expect(loadScenario('million').scenario.settle).toEqual({
+      precision: 0.05, maxRuns: 30, rowBudgetSeconds: 60, budgetSeconds: 140, slowRows: { tasks: 100_000, aboveSeconds: 6 },
+    });
+  });
 });
 
 describe('scenario validation names the field, the value and what is allowed', () => {
@@ -126,6 +132,51 @@ describe('scenario validation names the field, the value and what is allowed', (
     expect(invalid({ workload: { kind: 'flaky', ms: 1, failEvery: 0, failAttempts: 1 } })).toThrow(/workload\.failEvery is 0; allowed: an integer ≥ 1/);
     expect(invalid({ producer: { style: 'bursts', size: 10, everyMs: 0 } })).toThrow(/producer\.everyMs is 0; allowed: a number > 0/);
     expect(invalid({ retries: 1.5 })).toThrow(/retries is 1\.5; allowed: an integer from 0 to 100/);
+  });
+
+  const settle = (extra: Record<string, unknown>) => ({ settle: { precision: 0.05, maxRuns: 4, rowBudgetSeconds: 30, ...extra } });
+
+  it('reads settle.budgetSeconds and settle.slowRows, both optional', () => {
+    expect(validateScenario(validScenarioJson(settle({})), 'tiny.json').scenario.settle).toEqual({ precision: 0.05, maxRuns: 4, rowBudgetSeconds: 30 });
+    const full = settle({ budgetSeconds: 140, slowRows: { tasks: 199, aboveSeconds: 0.5 } });
+    expect(validateScenario(validScenarioJson(full), 'tiny.json').scenario.settle).toEqual(full.settle);
+  });
+
+  it.each([0, -1, 86_401, '60', null])('rejects settle.budgetSeconds = %s', (value) => {
+    expect(invalid(settle({ budgetSeconds: value }))).toThrow(
+      `tiny.json: settle.budgetSeconds is ${JSON.stringify(value)}; allowed: seconds > 0 and ≤ 86400 (the child time all rows' runs may use together)`,
+    );
+  });
+
+  it.each([0, 200, 201, 1.5, '100'])('rejects settle.slowRows.tasks = %s (the scenario has 200 tasks)', (value) => {
+    expect(invalid(settle({ slowRows: { tasks: value, aboveSeconds: 5 } }))).toThrow(
+      `tiny.json: settle.slowRows.tasks is ${JSON.stringify(value)}; allowed: an integer from 1 to 199`,
+    );
+  });
+
+  it.each([0, -2, 86_401, '5', undefined])('rejects settle.slowRows.aboveSeconds = %s', (value) => {
+    expect(invalid(settle({ slowRows: { tasks: 100, aboveSeconds: value } }))).toThrow(
+      `tiny.json: settle.slowRows.aboveSeconds is ${value === undefined ? 'missing' : JSON.stringify(value)}; allowed: seconds > 0 and ≤ 86400 (the longest full run a row may take; slower rows stay at slowRows.tasks)`,
+    );
+  });
+
+  it('rejects a settle.slowRows that is not an object of tasks and aboveSeconds, or that a one-task scenario cannot have', () => {
+    expect(invalid(settle({ slowRows: 100 }))).toThrow('tiny.json: settle.slowRows is 100; allowed: an object with fields tasks, aboveSeconds');
+    expect(invalid(settle({ slowRows: { tasks: 100, aboveSeconds: 5, below: 1 } }))).toThrow(
+      'tiny.json: settle.slowRows.below is not a known field; allowed fields: tasks, aboveSeconds',
+    );
+    expect(invalid({ tasks: 1, producer: { style: 'upfront' }, ...settle({ slowRows: { tasks: 1, aboveSeconds: 5 } }) })).toThrow(
+      'tiny.json: settle.slowRows is an object; allowed: absent when tasks is 1 (there is no smaller probe)',
+    );
+    expect(invalid(settle({ budget: 140 }))).toThrow(
+      'tiny.json: settle.budget is not a known field; allowed fields: precision, maxRuns, rowBudgetSeconds, budgetSeconds, slowRows',
+    );
+  });
+
+  it('checks slowRows.tasks against each sweep point\'s tasks', () => {
+    expect(invalid({ sweep: { tasks: [500, 50] }, ...settle({ slowRows: { tasks: 100, aboveSeconds: 5 } }) })).toThrow(
+      'tiny.json (sweep point tasks=50): settle.slowRows.tasks is 100; allowed: an integer from 1 to 49',
+    );
   });
 
   it('allows concurrency above tasks but states it', () => {

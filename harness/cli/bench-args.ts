@@ -18,8 +18,8 @@ export interface BenchArgs {
   instructions: boolean;
   /** --runtime, as given (checked for form): each implementation runs under each; empty = this node only. */
   runtimes: RuntimeSpec[];
-  /** Run until settled (--precision, --max-runs, --row-budget); absent: the scenario's own setting, if any. */
-  adaptive?: { precision: number; maxRuns: number; rowBudgetSeconds: number };
+  /** Run until settled (--precision, --max-runs, --row-budget, --budget); absent: the scenario's own setting, if any. */
+  adaptive?: { precision: number; maxRuns: number; rowBudgetSeconds: number; budgetSeconds?: number };
 }
 
 export const USAGE = `Usage: pnpm bench --scenario <id> [--impl <name>]... [--runs N] [--format ${FORMATS.join('|')}] [--results-dir DIR] [--no-latency]
@@ -39,11 +39,12 @@ ${formatHelp('                     ')}
   --precision P    run until settled: keep giving each row interleaved runs until its median is known to ±P (0.05)
   --max-runs N     … or it has had N runs (default 20)
   --row-budget S   … or its runs have used S seconds (default 60), so slow rows do not hold fast ones hostage
+  --budget S       … and start no run past the first --runs rounds once all rows' runs have used S seconds (default none)
   --instructions   also count instructions per task under valgrind's cachegrind (slow; skipped with a reason without valgrind)
   --no-latency     do not record per-task latency (only to measure what recording costs)
   --list, -l       list scenarios and implementations, and which implementation can run which scenario`;
 
-/** Defaults for flags not given when any of --precision, --max-runs, --row-budget is. */
+/** Defaults for flags not given when any of --precision, --max-runs, --row-budget, --budget is (no --budget: no total budget). */
 export const DEFAULT_ADAPTIVE = { precision: 0.05, maxRuns: 20, rowBudgetSeconds: 60 };
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -59,6 +60,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     precision: { type: 'string' },
     'max-runs': { type: 'string' },
     'row-budget': { type: 'string' },
+    budget: { type: 'string' },
     runtime: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
@@ -74,7 +76,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     args.runs = runs;
   }
   if (v.format !== undefined) args.format = parseFormat(v.format);
-  if (v.precision !== undefined || v['max-runs'] !== undefined || v['row-budget'] !== undefined) {
+  if (v.precision !== undefined || v['max-runs'] !== undefined || v['row-budget'] !== undefined || v.budget !== undefined) {
     const precision = Number(v.precision ?? DEFAULT_ADAPTIVE.precision);
     if (!(precision > 0 && precision < 1)) throw errors.invalidFlag('precision', v.precision, 'a fraction > 0 and < 1 (0.05 = each median to ±5 %)');
     const maxRuns = Number(v['max-runs'] ?? DEFAULT_ADAPTIVE.maxRuns);
@@ -82,6 +84,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     const rowBudgetSeconds = Number(v['row-budget'] ?? DEFAULT_ADAPTIVE.rowBudgetSeconds);
     if (!(rowBudgetSeconds > 0 && rowBudgetSeconds <= 86_400)) throw errors.invalidFlag('row-budget', v['row-budget'], 'seconds > 0 and ≤ 86400');
     args.adaptive = { precision, maxRuns, rowBudgetSeconds };
+    if (v.budget !== undefined) {
+      const budgetSeconds = Number(v.budget);
+      if (!(budgetSeconds > 0 && budgetSeconds <= 86_400)) throw errors.invalidFlag('budget', v.budget, 'seconds > 0 and ≤ 86400 (the child time all rows\' runs may use together)');
+      args.adaptive.budgetSeconds = budgetSeconds;
+    }
   }
   if (!args.help && !args.list && args.scenario === undefined) {
     throw errors.missingFlag('scenario', 'a scenario id, or --list to see them');

@@ -71,7 +71,8 @@ function progressPrinter(): (event: ProgressEvent) => void {
       process.stderr.write(`skip ${event.name}: ${event.reason}\n`);
       return;
     }
-    const head = `[${String(event.step).padStart(String(event.steps).length)}/${event.steps}] ${event.name} run ${event.run}/${event.runs}`;
+    const probe = event.probe === undefined ? '' : ` (probe at ${event.probe} tasks)`;
+    const head = `[${String(event.step).padStart(String(event.steps).length)}/${event.steps}] ${event.name} run ${event.run}/${event.runs}${probe}`;
     if (event.type === 'start') {
       if (!tty) return;
       const started = Date.now();
@@ -138,9 +139,13 @@ export function recordSources(results: ResultsFile, contenders: readonly Contend
   };
 }
 
-/** --precision and its siblings beat the scenario's own settle field; neither means a fixed run count. */
-function settleOptions(adaptive: Adaptive | undefined): { adaptive?: Adaptive } {
-  return adaptive ? { adaptive } : {};
+/**
+ * --precision and its siblings beat the scenario's own settle field; neither means a fixed run count. The scenario's
+ * slowRows has no flag and stays: it belongs to the scenario's size, and without it a slow row would hold the rest up.
+ */
+function settleOptions(flags: BenchArgs['adaptive'], own: Scenario['settle']): { adaptive?: Adaptive } {
+  if (!flags) return own ? { adaptive: own } : {};
+  return { adaptive: { ...flags, ...(own?.slowRows ? { slowRows: own.slowRows } : {}) } };
 }
 
 export async function main(args: BenchArgs): Promise<void> {
@@ -196,7 +201,7 @@ export async function main(args: BenchArgs): Promise<void> {
       signal: interruption.signal,
       latency: args.latency,
       instructions: args.instructions,
-      ...settleOptions(args.adaptive ?? point.settle),
+      ...settleOptions(args.adaptive, point.settle),
     }), contenders);
     // The table first: it is on screen whatever happens to the disk.
     process.stdout.write(`${render(results, args.format)}\n`);

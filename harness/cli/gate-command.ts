@@ -9,15 +9,17 @@ import { runAb } from '../gate/ab.js';
 import { ALL_GATE_METRICS, compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS, GATE_METRICS, type GateMetric } from '../gate/compare.js';
 import { renderGateMarkdown, renderGateTable } from '../gate/render.js';
 import { readResultsFile } from '../results/store.js';
+import { findValgrind } from '../measure/instructions.js';
 import { checkComparable, resolveBaseline } from '../gate/baseline.js';
 import { type ResultsFile } from '../results/schema.js';
 
 const USAGE = `Usage: pnpm gate --baseline <results file or folder> --candidate <results file> [--impl <name>]...
        pnpm gate --against <git ref> [--scenario gate] [--runs N] [--impl <name>]...
-   both: [--metric wallMs|heapPeakBytes|cpuMsPerTask|instructionsPerTask]... (default: wallMs, heapPeakBytes)
+   both: [--metric wallMs|heapPeakBytes|cpuMsPerTask|instructionsPerTask]... (default: instructionsPerTask)
          [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--cpu-threshold 0.10]
          [--instructions-threshold 0.005] [--markdown FILE] [--force]
-instructionsPerTask counts under valgrind (--against counts both sides; files need pnpm bench --instructions).
+instructionsPerTask counts under valgrind (--against counts both sides, after 1 timed run a side unless --runs or a
+sampled metric asks for more; files need pnpm bench --instructions). Without valgrind it exits 3 before building.
 Exit codes: 0 nothing regressed, 1 regressed, 2 bad input or incomparable sides, 3 the gate failed to run.
 --force compares results from different hardware or scenario definitions anyway.`;
 
@@ -54,12 +56,20 @@ export async function main(argv: string[]): Promise<void> {
     if (!(ALL_GATE_METRICS as readonly string[]).includes(m)) throw errors.invalidFlag('metric', m, ALL_GATE_METRICS.join(' | '));
     return m as GateMetric;
   });
+  const counting = metrics.includes('instructionsPerTask');
   let baseline: ResultsFile;
   let candidate: ResultsFile;
   let names: string[];
   if (values.against !== undefined) {
     const { scenario } = loadScenario(values.scenario ?? 'gate');
-    const runs = values.runs === undefined ? scenario.runs : Number(values.runs);
+    // A missing counter is the gate failing to run (exit 3), found before the baseline is built, never a quiet pass.
+    const valgrind = counting ? findValgrind() : null;
+    if (valgrind && 'missing' in valgrind) {
+      throw new Error(`the gate cannot count instructions per task (its default metric): ${valgrind.missing}; or choose --metric wallMs|heapPeakBytes|cpuMsPerTask`);
+    }
+    // Counted metrics need one completed run a side (the count follows it); sampled ones need the scenario's runs.
+    const onlyCounted = metrics.every((m) => m === 'instructionsPerTask');
+    const runs = values.runs === undefined ? (onlyCounted ? 1 : scenario.runs) : Number(values.runs);
     if (!Number.isSafeInteger(runs) || runs < 1) throw errors.invalidFlag('runs', values.runs, 'an integer ≥ 1');
     names = values.impl?.length ? values.impl : ['home-async', 'home-threads'];
     ({ baseline, candidate } = await runAb({
@@ -104,6 +114,23 @@ export async function main(argv: string[]): Promise<void> {
       instructionsPerTask: fraction('instructions-threshold', values['instructions-threshold'], DEFAULT_THRESHOLDS.instructionsPerTask, 10),
     },
   });
+  // A count that is not there is no verdict: bad input in files mode (exit 2), a failed count in A/B mode (exit 3).
+  const uncounted = rows.filter((r) => r.metric === 'instructionsPerTask' && (r.nBaseline === 0 || r.nCandidate === 0));
+  if (uncounted.length > 0) {
+    const reasonIn = (file: ResultsFile, name: string): string | null => {
+      const impl = file.implementations.find((i) => i.name === name);
+      if (!impl) return null;
+      if (impl.state !== 'completed') return impl.reason;
+      return impl.instructions && impl.instructions.state !== 'counted' ? impl.instructions.reason : null;
+    };
+    const detail = uncounted
+      .map((r) => `${r.implementation}: ${reasonIn(baseline, r.implementation) ?? reasonIn(candidate, r.implementation) ?? r.why}`)
+      .join('; ');
+    if (values.against === undefined) {
+      throw errors.invalidFlag('metric', 'instructionsPerTask', `a metric both files hold (${detail}); write them with pnpm bench --instructions, or choose --metric wallMs|heapPeakBytes|cpuMsPerTask`);
+    }
+    throw new Error(`instructions per task could not be counted: ${detail}`);
+  }
   const sha = (r: ResultsFile) => r.env.gitSha?.slice(0, 7) ?? 'no git';
   const title = `gate ${candidate.scenario.id}: candidate ${sha(candidate)} against baseline ${sha(baseline)}`;
   process.stdout.write(`${renderGateTable(rows, title)}\n`);

@@ -31,8 +31,10 @@ export function reproduceCommand(results: ResultsFile): string {
   // Rows run until settled: the flags, unless the scenario's own settle field asked for exactly this.
   const adaptive = results.adaptive;
   const own = results.scenario.settle;
-  if (adaptive && !(own && own.precision === adaptive.precision && own.maxRuns === adaptive.maxRuns && own.rowBudgetSeconds === adaptive.rowBudgetSeconds)) {
+  const sameBudget = (own?.budgetSeconds ?? null) === (adaptive?.budgetSeconds ?? null);
+  if (adaptive && !(own && own.precision === adaptive.precision && own.maxRuns === adaptive.maxRuns && own.rowBudgetSeconds === adaptive.rowBudgetSeconds && sameBudget)) {
     parts.push(`--precision ${adaptive.precision} --max-runs ${adaptive.maxRuns} --row-budget ${adaptive.rowBudgetSeconds}`);
+    if (adaptive.budgetSeconds !== undefined) parts.push(`--budget ${adaptive.budgetSeconds}`);
   }
   return parts.join(' ');
 }

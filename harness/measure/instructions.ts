@@ -12,7 +12,8 @@ import { runChild } from '../run/child.js';
 import type { InstructionCount } from '../results/schema.js';
 
 export const DEFAULT_SMALL_TASKS = 10_000;
-export const DEFAULT_LARGE_TASKS = 110_000;
+// 10,000–60,000: the slope whose A/A spread and planted-slowdown detection results/notes/gate-quality.txt measured.
+export const DEFAULT_LARGE_TASKS = 60_000;
 /** valgrind runs node about 17× slower; the counted runs get this long each. */
 const COUNT_TIME_LIMIT_SECONDS = 900;
 

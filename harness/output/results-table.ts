@@ -203,10 +203,24 @@ function externalPeakMedian(impl: ImplementationResult): string | null {
   return `${megabytes(mid.bytes)} MB (${parts} MB)`;
 }
 
+/** The most runs a row could get: --runs beats a smaller maxRuns, since the first `runs` rounds always run. */
+function runCap(results: ResultsFile): number {
+  return Math.max(results.runsPerImplementation, results.adaptive?.maxRuns ?? 0);
+}
+
 function runsLine(results: ResultsFile): string {
   const a = results.adaptive;
   if (!a) return `${results.runsPerImplementation} measured runs each`;
-  return `runs until each median is known to ±${(a.precision * 100).toFixed(0)} % (${results.runsPerImplementation} to ${a.maxRuns} runs, at most ${a.rowBudgetSeconds} s of runs a row)`;
+  const budget = a.budgetSeconds === undefined ? '' : `, ${a.budgetSeconds} s of runs in all`;
+  return `runs until each median is known to ±${(a.precision * 100).toFixed(0)} % (${results.runsPerImplementation} to ${runCap(results)} runs, at most ${a.rowBudgetSeconds} s of runs a row${budget})`;
+}
+
+/** With settle.slowRows: how each row's size was chosen (the scaled rows' own notes give their figures). */
+function probeLine(results: ResultsFile): string[] {
+  const slow = results.adaptive?.slowRows;
+  if (!slow) return [];
+  const tasks = slow.tasks.toLocaleString('en-US');
+  return [`rows first ran a ${tasks}-task probe: those whose full run would take over ${slow.aboveSeconds} s stayed at ${tasks} tasks (compared per task), the others ran full size with the probe left out of their figures`];
 }
 
 function headerLines(results: ResultsFile): string[] {
@@ -216,6 +230,7 @@ function headerLines(results: ResultsFile): string[] {
     ...(results.partial ? [`PARTIAL RESULTS: ${results.partial.reason}`] : []),
     `scenario ${scenario.id}${scenario.point ? ` [${pointLabel(scenario.point)}]` : ''}: ${scenario.description}`,
     `ideal ${ideal ? `${seconds(ideal.ms)} s = ${ideal.basis}` : 'none (no physical floor for this workload)'}; ${runsLine(results)}, fresh process per run`,
+    ...probeLine(results),
     `${env.cpuModel}, ${env.availableParallelism} cores, Node ${env.node}, ${sha}, ${results.createdAt}`,
   ];
 }
@@ -245,8 +260,11 @@ function verdictLines(results: ResultsFile, analysis: Analysis): string[] {
     : [];
   const unsettled = analysis.rows.filter((r) => r.settled === false).map((r) => r.name);
   const adaptive = results.adaptive;
+  const limits = adaptive ? `within ${runCap(results)} runs or ${adaptive.rowBudgetSeconds} s of runs` : '';
+  // A spent total budget, not the row's own limits, is then what stopped at least one of these rows.
+  const ranOut = adaptive?.budgetRanOut ? ` (the budget of ${adaptive.budgetSeconds} s for all rows' runs ran out)` : '';
   const settling = adaptive && unsettled.length
-    ? [`did not reach ±${(adaptive.precision * 100).toFixed(0)} % within ${adaptive.maxRuns} runs or ${adaptive.rowBudgetSeconds} s of runs: ${unsettled.join(', ')}`]
+    ? [`did not reach ±${(adaptive.precision * 100).toFixed(0)} % ${limits}${ranOut}: ${unsettled.join(', ')}`]
     : [];
   return [...analysis.verdicts, ...tied, ...settling];
 }

@@ -5,6 +5,8 @@ import type { Data, Layout } from 'plotly.js-dist';
 import { colorOf, type ColorMap } from './colors.js';
 import { pointLabel } from '../../scenarios/schema.js';
 import { type RunSample, type ImplementationResult, type ResultsFile, type LatencySummary } from '../results/schema.js';
+import { samplesOf, type GateMetric } from '../gate/compare.js';
+import { DEFAULT_CONFIDENCE, medianInterval } from '../stats/intervals.js';
 
 export type ChartKind = 'time' | 'heap' | 'rss' | 'memory' | 'latency' | 'history' | 'scaling';
 
@@ -345,56 +347,134 @@ export interface HistoryPoint {
   results: ResultsFile;
 }
 
-/** Median wall time per implementation across the files of one scenario on one machine, oldest first. */
-export function historyChart(id: string, points: readonly HistoryPoint[], colors: ColorMap): ChartSpec | null {
-  if (points.length < 2) return null;
-  const sorted = [...points].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-  // One category per file: irregular run dates stay evenly spaced and every point is labelled with its commit.
-  const category = (p: HistoryPoint) => `${p.createdAt.slice(0, 16).replace('T', ' ')}<br>${p.sha}`;
-  const categories = sorted.map(category);
-  const names = [...new Set(sorted.flatMap((p) => p.results.implementations.map((i) => i.name)))].sort();
-  const data: Data[] = names.flatMap((name) => {
-    const xs: string[] = [];
-    const ys: number[] = [];
-    const plus: number[] = [];
-    const minus: number[] = [];
-    for (const p of sorted) {
+/** How one gated metric is drawn: per-run values come from the gate's own reading (samplesOf), so the page and the gate agree. */
+interface TrendMetric {
+  metric: GateMetric;
+  /** The id suffix. */
+  key: string;
+  title: string;
+  yTitle: string;
+  /** Gate unit → axis unit (a division where it can be: 1150 / 1000 is 1.15, 1150 × 0.001 is not). */
+  toAxis: (value: number) => number;
+  unit: string;
+  digits: number;
+  /** What a point is, for the caption. */
+  what: string;
+}
+
+const TREND_METRICS: readonly TrendMetric[] = [
+  { metric: 'wallMs', key: 'wall', title: 'Trend: median wall time', yTitle: 'median wall time (s)', toAxis: (ms) => ms / 1000, unit: 's', digits: 3,
+    what: 'median wall time of its clean measured runs' },
+  { metric: 'heapPeakBytes', key: 'heap', title: 'Trend: median peak heap', yTitle: 'median peak heapUsed (MB)', toAxis: (bytes) => bytes / MB, unit: 'MB', digits: 1,
+    what: 'median peak main-thread heapUsed of its clean measured runs' },
+  { metric: 'cpuMsPerTask', key: 'cpu', title: 'Trend: median CPU per task', yTitle: 'median CPU per task (µs)', toAxis: (ms) => ms * 1000, unit: 'µs', digits: 2,
+    what: 'median over its clean measured runs of (user + system CPU) / tasks run' },
+  { metric: 'instructionsPerTask', key: 'instructions', title: 'Trend: instructions per task', yTitle: 'instructions per task (count)', toAxis: (count) => count, unit: '', digits: 0,
+    what: 'count of instructions per task under valgrind (pnpm bench --instructions)' },
+];
+
+/**
+ * Plotly reads each whisker length with unary +: null would read as 0 and draw a flat tick, while JSON has no NaN.
+ * The string 'NaN' reads as NaN, and Plotly then draws no whisker for that point.
+ */
+export const NO_WHISKER = 'NaN';
+
+/** One trend point: a file's value of one metric for one implementation, in the axis unit. */
+export interface TrendPoint {
+  category: string;
+  value: number;
+  /** The 95 % interval of the median (sampled metrics with enough runs); null for a count or too few runs. */
+  interval: { low: number; high: number; confidence: number } | null;
+  hover: string;
+}
+
+/** The category of one file on a trend chart: irregular run dates stay evenly spaced, each labelled with its commit. */
+function trendCategory(p: HistoryPoint): string {
+  return `${p.createdAt.slice(0, 16).replace('T', ' ')}<br>${p.sha}`;
+}
+
+/** One implementation's points of one metric across the files (oldest first); a file without that metric's data has none. */
+export function trendPoints(sorted: readonly HistoryPoint[], name: string, metric: GateMetric): TrendPoint[] {
+  const spec = TREND_METRICS.find((m) => m.metric === metric)!;
+  const show = (x: number) => `${x.toFixed(spec.digits)}${spec.unit ? ` ${spec.unit}` : ''}`;
+  return sorted.flatMap((p): TrendPoint[] => {
+    const values = samplesOf(p.results, name, metric);
+    if (values.length === 0) return [];
+    const category = trendCategory(p);
+    if (metric === 'instructionsPerTask') {
       const impl = p.results.implementations.find((i) => i.name === name);
-      if (impl?.state !== 'completed') continue;
-      const w = impl.summary.wallMs;
-      xs.push(category(p));
-      ys.push(w.median / 1000);
-      plus.push((w.max - w.median) / 1000);
-      minus.push((w.median - w.min) / 1000);
+      const method = impl?.state === 'completed' && impl.instructions ? `: ${impl.instructions.method}` : '';
+      return [{ category, value: spec.toAxis(values[0]!), interval: null, hover: `counted once, no interval${method}` }];
     }
-    if (xs.length === 0) return [];
-    const trace: Data = {
-      type: 'scatter',
-      mode: 'lines+markers',
-      name,
-      x: xs,
-      y: ys,
-      error_y: { type: 'data', symmetric: false, array: plus, arrayminus: minus, thickness: 1 },
-      line: { color: colorOf(colors, name) },
-      marker: { color: colorOf(colors, name) },
-      hovertemplate: '%{fullData.name}: %{y:.3f} s<extra>%{x}</extra>',
-    };
-    return [trace];
+    const median = medianInterval(values.map(spec.toAxis));
+    if (median.confidence === null) {
+      return [{ category, value: median.estimate, interval: null,
+        hover: `${values.length} clean run${values.length === 1 ? '' : 's'}: too few for a ${DEFAULT_CONFIDENCE * 100} % interval of the median, so no whisker` }];
+    }
+    return [{
+      category, value: median.estimate, interval: { low: median.low, high: median.high, confidence: median.confidence },
+      hover: `${(median.confidence * 100).toFixed(1)} % interval of the median ${show(median.low)} – ${show(median.high)}, from ${values.length} clean runs`,
+    }];
   });
-  if (data.length === 0) return null;
-  const title = 'Median wall time by results file';
+}
+
+function trendChart(id: string, spec: TrendMetric, sorted: readonly HistoryPoint[], names: readonly string[], colors: ColorMap): ChartSpec | null {
+  const series = names.map((name) => ({ name, points: trendPoints(sorted, name, spec.metric) })).filter((s) => s.points.length > 0);
+  const filesWithData = new Set(series.flatMap((s) => s.points.map((p) => p.category)));
+  if (filesWithData.size < 2) return null;
+  const counted = spec.metric === 'instructionsPerTask';
+  const hoverValue = `%{y:${counted ? ',.0f' : `.${spec.digits}f`}}${spec.unit ? ` ${spec.unit}` : ''}`;
+  const data: Data[] = series.map(({ name, points }) => ({
+    type: 'scatter',
+    mode: 'lines+markers',
+    name,
+    x: points.map((p) => p.category),
+    y: points.map((p) => p.value),
+    text: points.map((p) => p.hover),
+    // A count has no interval: its trace carries no whiskers at all.
+    ...(counted
+      ? {}
+      : {
+          error_y: {
+            type: 'data' as const,
+            symmetric: false,
+            array: points.map((p) => (p.interval ? p.interval.high - p.value : NO_WHISKER)),
+            arrayminus: points.map((p) => (p.interval ? p.value - p.interval.low : NO_WHISKER)),
+            thickness: 1,
+          },
+        }),
+    line: { color: colorOf(colors, name) },
+    marker: { color: colorOf(colors, name) },
+    hovertemplate: `%{fullData.name}: ${hoverValue}<br>%{text}<extra>%{x}</extra>`,
+  }));
   const xTitle = 'results file (created at UTC, git sha)';
+  const files = `The ${sorted.length} results files of this scenario on this machine, oldest first. Each point is the ${spec.what}`;
+  const caption = counted
+    ? `${files}: one count per file, so no whiskers. A missing point means that file has no count for the implementation.`
+    : `${files}. Clean runs are the ones the gate compares (measured, no problems); whiskers: the ${DEFAULT_CONFIDENCE * 100} % confidence interval of that median ` +
+      '(order statistics, no assumption about the distribution). A point without whiskers had too few runs for that interval; ' +
+      'a missing point means no clean run in that file.';
   return {
     id,
     kind: 'history',
-    title,
-    caption: `The ${sorted.length} results files of this scenario on this machine, oldest first; whiskers min–max. ` +
-      'A missing point means the implementation did not complete in that file.',
+    title: spec.title,
+    caption,
     data,
-    layout: layout(title, xTitle, 'median wall time (s)', {
-      xaxis: { title: { text: xTitle }, type: 'category', categoryorder: 'array', categoryarray: categories, automargin: true },
+    layout: layout(spec.title, xTitle, spec.yTitle, {
+      xaxis: { title: { text: xTitle }, type: 'category', categoryorder: 'array', categoryarray: sorted.map(trendCategory), automargin: true },
     }),
   };
+}
+
+/**
+ * The trend of every gated metric across the files of one scenario on one machine, oldest first: one chart per
+ * metric with data in at least two files, so a slow drift shows as well as a step.
+ */
+export function historyCharts(idPrefix: string, points: readonly HistoryPoint[], colors: ColorMap): ChartSpec[] {
+  if (points.length < 2) return [];
+  const sorted = [...points].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  const names = [...new Set(sorted.flatMap((p) => p.results.implementations.map((i) => i.name)))].sort();
+  return TREND_METRICS.flatMap((spec) => trendChart(`${idPrefix}-${spec.key}`, spec, sorted, names, colors) ?? []);
 }
 
 function familyKey(r: ResultsFile): string {

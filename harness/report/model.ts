@@ -1,7 +1,7 @@
 // Loaded results files → the report's content: machines, then scenarios, each with its table, charts and history.
 // Plain data and no HTML, so tests can check what a report will show without a browser.
 import { buildRows, type Row } from '../output/format.js';
-import { heapChart, historyChart, latencyChart, memoryChart, rssChart, scalingCharts, sweepCharts, timeChart, type ChartSpec } from './charts.js';
+import { heapChart, historyCharts, latencyChart, memoryChart, rssChart, scalingCharts, sweepCharts, timeChart, type ChartSpec } from './charts.js';
 import { colorMap } from './colors.js';
 import type { LoadedResults } from './load.js';
 import { pointLabel } from '../../scenarios/schema.js';
@@ -148,8 +148,8 @@ function scenarioSection(anchor: string, files: LoadedResults[], colors: ReturnT
     rssChart(`${anchor}-rss`, r, order, colors),
     memoryChart(`${anchor}-memory`, r, order, colors),
     latencyChart(`${anchor}-latency`, r, order, colors),
-    historyChart(`${anchor}-history`, sorted.map((f) => ({ createdAt: f.results.createdAt, sha: shaLabel(f.results.env), results: f.results })), colors),
   ].filter((c): c is ChartSpec => c !== null);
+  charts.push(...historyCharts(`${anchor}-history`, sorted.map((f) => ({ createdAt: f.results.createdAt, sha: shaLabel(f.results.env), results: f.results })), colors));
   const definitions = new Set(sorted.map((f) => JSON.stringify(f.results.scenario)));
   const historyNotes = definitions.size > 1
     ? [`the scenario definition of ${r.scenario.id} changed between these files: compare their medians with care`]

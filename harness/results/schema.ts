@@ -26,6 +26,15 @@ export interface ScaledRun {
   ideal: Ideal | null;
 }
 
+/**
+ * A row's first run at fewer tasks (settle.slowRows) that found it fast enough to run full size: kept out of its
+ * runs and statistics, recorded here so nothing measured is hidden.
+ */
+export interface Probe {
+  tasks: number;
+  wallMs: number;
+}
+
 interface ImplementationBase {
   name: string;
   version: string | null;
@@ -58,6 +67,7 @@ export type ImplementationResult =
       runs: RunRecord[];
       summary: ImplementationSummary;
       scaled?: ScaledRun;
+      probe?: Probe;
       notes?: string[];
       instructions?: InstructionCount;
     })
@@ -68,6 +78,7 @@ export type ImplementationResult =
       runs: RunRecord[];
       summary?: ImplementationSummary;
       scaled?: ScaledRun;
+      probe?: Probe;
       notes?: string[];
     })
   | (ImplementationBase & { state: 'skipped'; reason: string });
@@ -96,7 +107,16 @@ export interface ResultsFile {
   /** How memory was sampled during each timed run; absent only in files written before it was recorded. */
   sampling?: Sampling;
   /** Present when rows ran until settled: the target and limits each row's runs were given (runsPerImplementation is then the minimum). */
-  adaptive?: { precision: number; maxRuns: number; rowBudgetSeconds: number };
+  adaptive?: {
+    precision: number;
+    maxRuns: number;
+    rowBudgetSeconds: number;
+    /** The child seconds all rows' runs could use together, and whether that stopped a row that wanted more runs. */
+    budgetSeconds?: number;
+    budgetRanOut?: boolean;
+    /** Each row's first run was a probe at `tasks`; rows whose full run would take over `aboveSeconds` stayed there. */
+    slowRows?: { tasks: number; aboveSeconds: number };
+  };
   /** Computed from the runs above (harness/stats/analysis.ts) when the file is written; readers may recompute it. */
   analysis?: Analysis;
 }
@@ -341,6 +361,11 @@ export function validateResults(json: unknown, shown: string): ResultsFile {
       const runtime = impl.runtime;
       const bad = (['name', 'version', 'source'] as const).find((k) => !isObject(runtime) || typeof runtime[k] !== 'string');
       if (bad) throw errors.invalidField(shown, `${path}.runtime.${bad}`, isObject(runtime) ? runtime[bad] : runtime, 'a string');
+    }
+    if (impl.probe !== undefined) {
+      const probe = impl.probe;
+      const bad = (['tasks', 'wallMs'] as const).find((k) => !isObject(probe) || typeof probe[k] !== 'number');
+      if (bad) throw errors.invalidField(shown, `${path}.probe.${bad}`, isObject(probe) ? probe[bad] : probe, 'a number');
     }
     if (impl.state === 'completed' || impl.summary !== undefined) {
       for (const field of SUMMARY_FIELDS) {

@@ -1,6 +1,6 @@
 // Plans and runs a benchmark: every measured run in a fresh child, order rotated across runs, results assembled.
 import os from 'node:os';
-import type { Scenario } from '../../scenarios/schema.js';
+import type { Scenario, Settle } from '../../scenarios/schema.js';
 import type { AdapterInfo, RunPlan } from '../../impls/types.js';
 import { canRun } from '../../impls/capabilities.js';
 import { appliedProblems, tallyProblems } from './checks.js';
@@ -9,7 +9,7 @@ import type { ChildReply } from './protocol.js';
 import { captureEnvironment, installedVersion } from '../results/environment.js';
 import { idealFor } from './ideal.js';
 import { summarize } from '../stats/stats.js';
-import { type ImplementationResult, type ResultsFile, type RunRecord, type ScaledRun, RESULTS_SCHEMA_VERSION } from '../results/schema.js';
+import { type Ideal, type ImplementationResult, type Probe, type ResultsFile, type RunRecord, type ScaledRun, RESULTS_SCHEMA_VERSION } from '../results/schema.js';
 import { SAMPLING } from '../measure/measure.js';
 import { countInstructions } from '../measure/instructions.js';
 import { analyze } from '../stats/analysis.js';
@@ -36,8 +36,9 @@ const keyOf = (contender: Contender): string => contender.key ?? placedName(cont
 
 export type ProgressEvent =
   | { type: 'skipped'; name: string; reason: string }
-  | { type: 'start'; name: string; run: number; runs: number; step: number; steps: number }
-  | { type: 'end'; name: string; run: number; runs: number; step: number; steps: number; elapsedMs: number; ok: boolean; detail: string };
+  /** `probe`: the row's first run, at that many tasks, which decides whether it runs full size (settle.slowRows). */
+  | { type: 'start'; name: string; run: number; runs: number; step: number; steps: number; probe?: number }
+  | { type: 'end'; name: string; run: number; runs: number; step: number; steps: number; elapsedMs: number; ok: boolean; detail: string; probe?: number };
 
 export interface BenchOptions {
   scenario: Scenario;
@@ -60,12 +61,27 @@ export const DEFAULT_CHILD_HEAP_LIMIT_MB = 8192;
 /**
  * Chromium Pinpoint's "repeat until it can decide", per row: a row keeps getting runs until the 95 % interval of its
  * median is within ±precision, or it reaches maxRuns, or its runs have used rowBudgetSeconds of child time. Slow rows
- * hit their budget early, so they never hold the fast rows hostage.
+ * hit their budget early, so they never hold the fast rows hostage. budgetSeconds caps all rows' child time together
+ * (after the first `runs` rounds), and slowRows measures rows that would be slow at full size at a smaller size.
  */
-export interface Adaptive {
-  precision: number;
-  maxRuns: number;
-  rowBudgetSeconds: number;
+export type Adaptive = Settle;
+
+/** The probe's verdict on a row: full size, or its own smaller run with the reason. */
+function probeVerdict(scenario: Scenario, slowRows: NonNullable<Settle['slowRows']>, probe: RunRecord): { full: true; wallMs: number } | { full: false; reason: string } {
+  const from = scenario.tasks.toLocaleString('en-US');
+  const to = slowRows.tasks.toLocaleString('en-US');
+  const limit = `settle.slowRows.aboveSeconds = ${slowRows.aboveSeconds} s`;
+  // A probe that failed or miscounted says nothing about speed, and it stays in the row's runs so the failure shows.
+  if (probe.state === 'failed') return { full: false, reason: `scaled from ${from} to ${to} tasks: its first run at ${to} tasks failed, so its speed is unknown` };
+  if (probe.problems.length > 0) return { full: false, reason: `scaled from ${from} to ${to} tasks: its first run at ${to} tasks had problems, so its speed is unknown` };
+  const probeSeconds = probe.sample.wallMs / 1000;
+  const fullSeconds = probeSeconds * (scenario.tasks / slowRows.tasks);
+  if (fullSeconds <= slowRows.aboveSeconds) return { full: true, wallMs: probe.sample.wallMs };
+  const about = fullSeconds >= 10 ? fullSeconds.toFixed(0) : fullSeconds.toFixed(1);
+  return {
+    full: false,
+    reason: `scaled from ${from} to ${to} tasks: its first ${to} tasks took ${probeSeconds.toFixed(2)} s, so a full run would take ~${about} s (over ${limit})`,
+  };
 }
 
 /** Whether a row's median is known to ±precision from its clean runs so far. */
@@ -159,8 +175,15 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
 
   const runnable: Contender[] = [];
   const skipped = new Map<string, ImplementationResult>();
-  // Implementations that cannot finish the scenario's task count in time run a smaller one, recorded as such.
+  // Rows that run a smaller task count than the scenario's, recorded as such: implementations that cannot finish the
+  // scenario in time (their adapter's scaleDown), and rows whose probe found them slow (settle.slowRows).
   const scaled = new Map<string, { plan: RunPlan; scaled: ScaledRun }>();
+  const ideals = new Map<number, Ideal | null>();
+  const smallerPlan = async (tasks: number): Promise<RunPlan & { ideal: Ideal | null }> => {
+    const smaller = scaledScenario(scenario, tasks);
+    if (!ideals.has(tasks)) ideals.set(tasks, await idealFor(smaller, threads));
+    return { scenario: smaller, threads, ideal: ideals.get(tasks)! };
+  };
   // Where each row's children run (runtime, child entry); a runtime or program that cannot be had skips the row.
   const placements = new Map<string, Placement>();
   for (const contender of options.contenders) {
@@ -172,12 +195,11 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
     if (verdict === true) {
       runnable.push(contender);
       const down = adapter.scaleDown?.(plan);
-      if (down && !scaled.has(adapter.name)) {
-        const smaller = scaledScenario(scenario, down.tasks);
-        const smallerPlan: RunPlan = { scenario: smaller, threads };
-        scaled.set(adapter.name, {
-          plan: smallerPlan,
-          scaled: { tasks: smaller.tasks, fromTasks: scenario.tasks, reason: down.reason, ideal: await idealFor(smaller, threads) },
+      if (down) {
+        const { ideal: smallerIdeal, ...smaller } = await smallerPlan(down.tasks);
+        scaled.set(keyOf(contender), {
+          plan: smaller,
+          scaled: { tasks: smaller.scenario.tasks, fromTasks: scenario.tasks, reason: down.reason, ideal: smallerIdeal },
         });
       }
     } else {
@@ -195,28 +217,48 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
 
   const records = new Map<string, RunRecord[]>(runnable.map((c) => [keyOf(c), []]));
   const childSeconds = new Map<string, number>(runnable.map((c) => [keyOf(c), 0]));
+  let totalChildSeconds = 0;
+  let budgetRanOut = false;
   const adaptive = options.adaptive;
   const maxRuns = adaptive ? Math.max(runs, adaptive.maxRuns) : runs;
-  // With adaptive runs the total is not known ahead: steps counts the most there can be.
-  const steps = runnable.length * maxRuns;
+  // A probe smaller than the run, for rows the adapter does not scale itself; the rest have nothing to probe.
+  const slowRows = adaptive?.slowRows && adaptive.slowRows.tasks < scenario.tasks ? adaptive.slowRows : undefined;
+  const probePlan = slowRows ? await smallerPlan(slowRows.tasks) : undefined;
+  const unprobed = new Set(slowRows ? runnable.map(keyOf).filter((key) => !scaled.has(key)) : []);
+  // Kept out of a full-size row's runs, but recorded with it so nothing measured is hidden.
+  const probes = new Map<string, Probe>();
+  // With adaptive runs the total is not known ahead: steps counts the most there can be (probes included).
+  const steps = runnable.length * maxRuns + unprobed.size;
   let step = 0;
   const signal = options.signal;
-  const wantsMore = (contender: Contender, run: number): boolean => {
-    if (run < runs) return true;
-    if (!adaptive) return false;
+  // Counted runs decide, not rounds: a full-size row's dropped probe does not use up one of its `runs`.
+  const wantsMore = (contender: Contender): boolean => {
     const key = keyOf(contender);
-    return !isSettled(records.get(key)!, adaptive.precision) && childSeconds.get(key)! < adaptive.rowBudgetSeconds;
+    const done = records.get(key)!;
+    if (unprobed.has(key) || done.length < runs) return true;
+    if (!adaptive || done.length >= maxRuns) return false;
+    if (isSettled(done, adaptive.precision) || childSeconds.get(key)! >= adaptive.rowBudgetSeconds) return false;
+    if (adaptive.budgetSeconds !== undefined && totalChildSeconds >= adaptive.budgetSeconds) {
+      budgetRanOut = true;
+      return false;
+    }
+    return true;
   };
-  runs: for (let run = 0; run < maxRuns; run++) {
-    const round = rotatedOrder(runnable, run).filter((c) => wantsMore(c, run));
-    if (round.length === 0) break;
-    for (const contender of round) {
+  runs: for (let round = 0; ; round++) {
+    const due = rotatedOrder(runnable, round).filter(wantsMore);
+    if (due.length === 0) break;
+    for (const contender of due) {
       if (signal?.aborted) break runs;
+      // The budget is checked before every run, not per round: a spent budget starts nothing more.
+      if (!wantsMore(contender)) continue;
       const name = keyOf(contender);
-      const ownPlan = scaled.get(contender.adapter.name)?.plan ?? plan;
+      const probing = unprobed.has(name);
+      const ownPlan = probing ? probePlan! : (scaled.get(name)?.plan ?? plan);
       const placement = placements.get(name)!;
+      const run = records.get(name)!.length;
+      const probe = probing ? { probe: ownPlan.scenario.tasks } : {};
       step++;
-      options.onProgress?.({ type: 'start', name, run: run + 1, runs: maxRuns, step, steps });
+      options.onProgress?.({ type: 'start', name, run: run + 1, runs: maxRuns, step, steps, ...probe });
       const { reply, elapsedMs } = await runChild(
         {
           scenario: ownPlan.scenario,
@@ -234,16 +276,31 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
       // An interrupted run says nothing about the implementation: it is dropped, not recorded as a failure.
       if (signal?.aborted) break runs;
       const record = toRecord(reply, elapsedMs, ownPlan, run);
-      records.get(name)!.push(record);
       childSeconds.set(name, childSeconds.get(name)! + elapsedMs / 1000);
+      totalChildSeconds += elapsedMs / 1000;
+      let verdict = '';
+      if (probing) {
+        unprobed.delete(name);
+        const decided = probeVerdict(scenario, slowRows!, record);
+        if (decided.full) {
+          probes.set(name, { tasks: ownPlan.scenario.tasks, wallMs: decided.wallMs });
+          verdict = '; full size from here';
+        } else {
+          records.get(name)!.push(record);
+          scaled.set(name, { plan: probePlan!, scaled: { tasks: probePlan!.scenario.tasks, fromTasks: scenario.tasks, reason: decided.reason, ideal: probePlan!.ideal } });
+          verdict = '; stays at this size';
+        }
+      } else {
+        records.get(name)!.push(record);
+      }
       const ok = record.state === 'measured' && record.problems.length === 0;
       const detail =
-        record.state === 'failed'
+        (record.state === 'failed'
           ? record.reason
           : ok
             ? `${(record.sample.wallMs / 1000).toFixed(2)} s`
-            : record.problems.join('; ');
-      options.onProgress?.({ type: 'end', name, run: run + 1, runs: maxRuns, step, steps, elapsedMs, ok, detail });
+            : record.problems.join('; ')) + verdict;
+      options.onProgress?.({ type: 'end', name, run: run + 1, runs: maxRuns, step, steps, elapsedMs, ok, detail, ...probe });
     }
   }
 
@@ -263,13 +320,15 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
       };
     }
     const result = assemble(c, done);
-    const scale = scaled.get(c.adapter.name);
+    const scale = scaled.get(keyOf(c));
+    const probe = probes.get(keyOf(c));
     const placement = placements.get(keyOf(c));
     const notes = [...resultNotes(scenario, result), ...unmeasuredNotes(placement, done)];
     return {
       ...result,
       ...(placement?.runtime ? { runtime: placement.runtime } : {}),
       ...(scale ? { scaled: scale.scaled } : {}),
+      ...(probe ? { probe } : {}),
       ...(notes.length > 0 ? { notes } : {}),
     };
   });
@@ -287,7 +346,7 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
       options.onProgress?.({ type: 'start', name: `${name} instructions`, run: 1, runs: 1, step, steps });
       const started = performance.now();
       const count = await countInstructions({
-        scenario: scaled.get(contender.adapter.name)?.plan.scenario ?? scenario,
+        scenario: scaled.get(name)?.plan.scenario ?? scenario,
         implementation: contender.adapter.name,
         threads,
         ...(contender.module ? { adapterModule: contender.module } : {}),
@@ -300,7 +359,7 @@ export async function runBench(options: BenchOptions): Promise<ResultsFile> {
   }
   const file: ResultsFile = {
     schemaVersion: RESULTS_SCHEMA_VERSION, createdAt, scenario, runsPerImplementation: runs, ideal, env, implementations, sampling: SAMPLING,
-    ...(adaptive ? { adaptive } : {}),
+    ...(adaptive ? { adaptive: adaptive.budgetSeconds === undefined ? adaptive : { ...adaptive, budgetRanOut } } : {}),
     ...(interrupted ? { partial: { reason: interrupted } } : {}),
   };
   // Rows of several runtimes are analysed per runtime (tables do it by group); one analysis of them all would rank
