@@ -195,7 +195,7 @@ describe('pnpm docs on a temporary copy', () => {
   });
 });
 
-describe('the README\'s extension recipes', () => {
+describe('the extension recipes in the README and docs/scenarios.md', () => {
   const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   /** A source file without its comment lines: the README shows the code, the file's header comment stays in the file. */
@@ -208,8 +208,11 @@ describe('the README\'s extension recipes', () => {
     expect(source('impls', 'registry.ts')).toContain(entry!.replace(/\n$/, ''));
   });
 
-  it('shows scenarios/workloads/noop.ts as it is, and the two lines that list it', () => {
-    expect(code(blocks[1]!)).toBe(code(source('scenarios', 'workloads', 'noop.ts')));
+  it('shows scenarios/workloads/noop.ts as it is in docs/scenarios.md, and the two lines that list it', () => {
+    const page = source('docs', 'scenarios.md');
+    const kindBlock = [...page.slice(page.indexOf('## Adding a workload kind')).matchAll(/```ts\n([\s\S]*?)```/g)][0]![1]!;
+    expect(readme).toContain('docs/scenarios.md#adding-a-workload-kind');
+    expect(code(kindBlock)).toBe(code(source('scenarios', 'workloads', 'noop.ts')));
     const index = source('scenarios', 'workloads', 'index.ts');
     expect(index).toContain("import { noop } from './noop.js';");
     expect(index).toMatch(/export const workloadKinds = \[[^\]]*\n {2}noop,\n/);

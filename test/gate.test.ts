@@ -254,6 +254,39 @@ describe('gate metrics beyond wall time and heap', () => {
     expect(r.stderr.trim()).toMatch(/^error: --metric is "instructionsPerTask"; allowed: a metric both files hold \(home-async: no instruction count in the baseline.*pnpm bench --instructions, or choose --metric wallMs\|heapPeakBytes\|cpuMsPerTask$/);
   });
 
+  it('gives rows on worker threads the wider count threshold (5 %), and main-thread rows 0.5 %', () => {
+    const counted = (perTask: number, threads: number): ResultsFile => {
+      const r = resultsWith('home-threads', [100, 101, 99, 100], [10, 10, 10, 10], 'aaaaaaa');
+      const impl = r.implementations[0]!;
+      if (impl.state === 'completed') {
+        impl.applied = { ...impl.applied, threads };
+        impl.instructions = { state: 'counted', perTask, counts: [], method: 'test' };
+      }
+      return r;
+    };
+    const judged = (threads: number, candidate: number, threshold?: number) =>
+      compare(counted(9000, threads), counted(candidate, threads), {
+        implementations: ['home-threads'], metrics: ['instructionsPerTask'], ...(threshold ? { threadedInstructionsThreshold: threshold } : {}),
+      })[0]!.verdict;
+    expect(judged(2, 9270)).toBe('no change'); // +3 %: within what interleaving threads move a count
+    expect(judged(2, 9540)).toBe('regressed'); // +6 %
+    expect(judged(2, 9270, 0.02)).toBe('regressed');
+    expect(judged(0, 9270)).toBe('regressed'); // the same +3 % on the main thread
+  });
+
+  it('never compares two counts made differently (another slope): inconclusive, naming both methods', () => {
+    const counted = (perTask: number, method: string): ResultsFile => {
+      const r = resultsWith('home-async', [100, 101, 99, 100], [10, 10, 10, 10], 'aaaaaaa');
+      const impl = r.implementations[0]!;
+      if (impl.state === 'completed') impl.instructions = { state: 'counted', perTask, counts: [], method };
+      return r;
+    };
+    const [row] = compare(counted(1869, 'slope between 10000 and 110000 tasks'), counted(1990, 'slope between 10000 and 60000 tasks'), {
+      implementations: ['home-async'], metrics: ['instructionsPerTask'],
+    });
+    expect(row).toMatchObject({ verdict: 'inconclusive', why: expect.stringMatching(/^counted differently \(baseline: slope between 10000 and 110000 tasks; candidate: slope between 10000 and 60000 tasks\)/) });
+  });
+
   it('names the allowed metrics when --metric is wrong', () => {
     const dir = tempDir();
     const file = join(dir, 'r.json');

@@ -6,7 +6,7 @@ import { parseFlags } from './flags.js';
 import { errors } from '../../core/errors.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { runAb } from '../gate/ab.js';
-import { ALL_GATE_METRICS, compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS, GATE_METRICS, type GateMetric } from '../gate/compare.js';
+import { ALL_GATE_METRICS, compare, DEFAULT_ALPHA, DEFAULT_THRESHOLDS, GATE_METRICS, THREADED_INSTRUCTIONS_THRESHOLD, type GateMetric } from '../gate/compare.js';
 import { renderGateMarkdown, renderGateTable } from '../gate/render.js';
 import { readResultsFile } from '../results/store.js';
 import { findValgrind } from '../measure/instructions.js';
@@ -17,7 +17,7 @@ const USAGE = `Usage: pnpm gate --baseline <results file or folder> --candidate 
        pnpm gate --against <git ref> [--scenario gate] [--runs N] [--impl <name>]...
    both: [--metric wallMs|heapPeakBytes|cpuMsPerTask|instructionsPerTask]... (default: instructionsPerTask)
          [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--cpu-threshold 0.10]
-         [--instructions-threshold 0.005] [--markdown FILE] [--force]
+         [--instructions-threshold 0.005] [--threaded-instructions-threshold 0.05] [--markdown FILE] [--force]
 instructionsPerTask counts under valgrind (--against counts both sides, after 1 timed run a side unless --runs or a
 sampled metric asks for more; files need pnpm bench --instructions). Without valgrind it exits 3 before building.
 Exit codes: 0 nothing regressed, 1 regressed, 2 bad input or incomparable sides, 3 the gate failed to run.
@@ -46,6 +46,7 @@ export async function main(argv: string[]): Promise<void> {
     metric: { type: 'string', multiple: true },
     'cpu-threshold': { type: 'string' },
     'instructions-threshold': { type: 'string' },
+    'threaded-instructions-threshold': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -113,6 +114,7 @@ export async function main(argv: string[]): Promise<void> {
       cpuMsPerTask: fraction('cpu-threshold', values['cpu-threshold'], DEFAULT_THRESHOLDS.cpuMsPerTask, 10),
       instructionsPerTask: fraction('instructions-threshold', values['instructions-threshold'], DEFAULT_THRESHOLDS.instructionsPerTask, 10),
     },
+    threadedInstructionsThreshold: fraction('threaded-instructions-threshold', values['threaded-instructions-threshold'], THREADED_INSTRUCTIONS_THRESHOLD, 10),
   });
   // A count that is not there is no verdict: bad input in files mode (exit 2), a failed count in A/B mode (exit 3).
   const uncounted = rows.filter((r) => r.metric === 'instructionsPerTask' && (r.nBaseline === 0 || r.nCandidate === 0));
