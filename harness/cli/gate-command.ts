@@ -17,7 +17,7 @@ const USAGE = `Usage: pnpm gate --baseline <results file or folder> --candidate 
        pnpm gate --against <git ref> [--scenario gate] [--runs N] [--impl <name>]...
    both: [--metric wallMs|heapPeakBytes|cpuMsPerTask|instructionsPerTask]... (default: instructionsPerTask)
          [--alpha 0.05] [--time-threshold 0.10] [--heap-threshold 0.20] [--cpu-threshold 0.10]
-         [--instructions-threshold 0.005] [--threaded-instructions-threshold 0.05] [--markdown FILE] [--force]
+         [--instructions-threshold 0.005] [--threaded-instructions-threshold 0.15] [--markdown FILE] [--force]
 instructionsPerTask counts under valgrind (--against counts both sides, after 1 timed run a side unless --runs or a
 sampled metric asks for more; files need pnpm bench --instructions). Without valgrind it exits 3 before building.
 Exit codes: 0 nothing regressed, 1 regressed, 2 bad input or incomparable sides, 3 the gate failed to run.

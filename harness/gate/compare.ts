@@ -23,9 +23,10 @@ export const DEFAULT_THRESHOLDS: Record<GateMetric, number> = { wallMs: 0.1, hea
 /**
  * Instructions per task of a row that runs its tasks on worker threads depend on how the threads happen to
  * interleave (how many messages one wake-up handles), so its counts spread by percents where a main-thread row's
- * spread by tenths (results/notes/gate-quality.txt). Such rows get this threshold instead of instructionsPerTask's.
+ * spread by tenths: 8 counts of home-threads on gate ranged 10,940–12,129, 10.9 % apart
+ * (results/notes/instructions-threads-spread.txt). Such rows get this threshold instead of instructionsPerTask's.
  */
-export const THREADED_INSTRUCTIONS_THRESHOLD = 0.05;
+export const THREADED_INSTRUCTIONS_THRESHOLD = 0.15;
 export const DEFAULT_ALPHA = 0.05;
 
 export interface Judgement {
