@@ -22,13 +22,14 @@ afterEach(() => {
 
 /**
  * A temporary project holding the README, the implementations page, the generated pages and only the results its
- * README blocks read: `million` (the headline) and `gate` (the runtimes block).
+ * README blocks read: `million` (the headline), `gate` (the runtimes block) and `hash` (your own task's example).
  */
 function copyOfMillion(): string {
   const root = mkdtempSync(join(tmpdir(), 'poolbench-docs-'));
   temps.push(root);
   cpSync(join(projectRoot, 'results', 'million'), join(root, 'results', 'million'), { recursive: true });
   cpSync(join(projectRoot, 'results', 'gate'), join(root, 'results', 'gate'), { recursive: true });
+  cpSync(join(projectRoot, 'results', 'hash'), join(root, 'results', 'hash'), { recursive: true });
   cpSync(join(projectRoot, 'README.md'), join(root, 'README.md'));
   cpSync(join(projectRoot, IMPLEMENTATIONS_PAGE), join(root, IMPLEMENTATIONS_PAGE));
   writeDocs(root);
@@ -179,7 +180,7 @@ describe('pnpm docs on a temporary copy', () => {
   it('refuses a README block that names a scenario without results, or is never closed', () => {
     const scenarios = collectResults(copyOfMillion());
     expect(() => fillReadmeBlocks('<!-- results:bilion -->\n<!-- /results:bilion -->\n', scenarios)).toThrow(
-      'README.md: block results:bilion is "bilion"; allowed: a scenario with committed results: gate, million',
+      'README.md: block results:bilion is "bilion"; allowed: a scenario with committed results: gate, hash, million',
     );
     expect(() => fillReadmeBlocks('<!-- results:million -->\n', scenarios)).toThrow('opened but never closed');
   });

@@ -4,6 +4,7 @@
 // dropped and the harness returns the task's encoded id, so exactly-once checks work for any task.
 // Modules are imported by prepare(), once per thread (the main thread and each worker) before the first task.
 import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, describeValue } from '../../core/errors.js';
 import type { WorkloadKind } from './kind.js';
@@ -175,7 +176,7 @@ export const userModule: WorkloadKind<ModuleWorkload> = {
     const how = asynchronous ? 'async function: waits may overlap up to the concurrency' : 'sync function: one task per thread at a time';
     return {
       ms: (shape.tasks * perTaskMs) / lanes,
-      basis: `${shape.tasks} × ${perTaskMs.toFixed(3)} ms (${method} of one call of ${workload.path}#${workload.export}, ${samples} samples; ${how}) / ${lanes} lanes`,
+      basis: `${shape.tasks} × ${perTaskMs.toFixed(3)} ms (${method} of one call of ${basename(workload.path)}#${workload.export}, ${samples} samples; ${how}) / ${lanes} lanes`,
     };
   },
 };
