@@ -1,5 +1,5 @@
 // Finds scenario files on disk and turns them into validated scenarios.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { errors } from '../core/errors.js';
 import { scenariosDir } from '../core/paths.js';
@@ -26,12 +26,18 @@ export function loadScenarioFile(file: string): ValidatedScenario {
   return validated;
 }
 
-/** Loads a scenario by id, or by path when the argument ends in .json. */
+/**
+ * Loads a scenario by id, or by path when the argument ends in .json. The shipped examples of your own task
+ * (scenarios/examples/) load by id too, so the command a results file names (`--scenario hash`) runs as written.
+ */
 export function loadScenario(idOrPath: string, dir = scenariosDir): ValidatedScenario {
   if (idOrPath.endsWith('.json')) return loadScenarioFile(resolve(idOrPath));
   const known = listScenarioIds(dir);
-  if (!known.includes(idOrPath)) throw errors.unknownScenario(idOrPath, known);
-  return loadScenarioFile(join(dir, `${idOrPath}.json`));
+  if (known.includes(idOrPath)) return loadScenarioFile(join(dir, `${idOrPath}.json`));
+  const examples = join(dir, 'examples');
+  const exampleIds = existsSync(examples) ? listScenarioIds(examples) : [];
+  if (exampleIds.includes(idOrPath)) return loadScenarioFile(join(examples, `${idOrPath}.json`));
+  throw errors.unknownScenario(idOrPath, [...known, ...exampleIds.map((id) => `${id} (scenarios/examples)`)]);
 }
 
 /**

@@ -198,13 +198,15 @@ describe('pnpm docs on a temporary copy', () => {
 
 describe('the extension recipes in the README and docs/scenarios.md', () => {
   const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   /** A source file without its comment lines: the README shows the code, the file's header comment stays in the file. */
   const code = (text: string) => text.split('\n').filter((line) => !line.startsWith('//')).join('\n').trim();
   const source = (...path: string[]) => readFileSync(join(projectRoot, ...path), 'utf8');
 
-  it('shows impls/p-limit.ts and its registry entry as they are', () => {
-    const [adapter, entry] = blocks[0]!.split('\n// impls/registry.ts, in `const entries = { … }`:\n');
+  it('shows impls/p-limit.ts and its registry entry as they are in docs/implementations.md', () => {
+    const page = source('docs', 'implementations.md');
+    const adapterBlock = [...page.slice(page.indexOf('## Adding an implementation')).matchAll(/```ts\n([\s\S]*?)```/g)][0]![1]!;
+    expect(readme).toContain('docs/implementations.md#adding-an-implementation');
+    const [adapter, entry] = adapterBlock.split('\n// impls/registry.ts, in `const entries = { … }`:\n');
     expect(code(adapter!)).toBe(code(source('impls', 'p-limit.ts')));
     expect(source('impls', 'registry.ts')).toContain(entry!.replace(/\n$/, ''));
   });
