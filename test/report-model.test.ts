@@ -307,6 +307,19 @@ describe('report model: the trend of every gated metric', () => {
     expect(instructions!.caption).toContain('one count per file, so no whiskers');
   });
 
+  it('leaves a row out of the wall and heap trends in a file that ran it at a smaller task count, but keeps its CPU per task', () => {
+    const scaledFast = (impl: ImplementationResult): ImplementationResult =>
+      impl.state === 'completed' ? { ...impl, scaled: { tasks: 500, fromTasks: 1000, reason: 'slow (test)', ideal: null } } : impl;
+    const mixed = [files[0]!, { ...files[2]!, implementations: files[2]!.implementations.map((i) => (i.name === 'fast' ? scaledFast(i) : i)) }];
+    const s = section(buildReportModel(asLoaded(mixed)), 'drift');
+    const pointsOf = (key: string) => traces(s.charts.find((c) => c.id === `m0-s0-history-${key}`)!).find((t) => t.name === 'fast')?.x;
+    // fast is scaled in the second file: its wall and heap points there are left out; slow keeps both of its.
+    expect(pointsOf('wall')).toEqual([days[0]]);
+    expect(pointsOf('heap')).toEqual([days[0]]);
+    expect(pointsOf('cpu')).toEqual([days[0], days[2]]);
+    expect(s.charts.find((c) => c.id === 'm0-s0-history-wall')!.caption).toContain('or a row run at a smaller task count (scaled) there');
+  });
+
   it('leaves out a metric with data in fewer than two files', () => {
     const once = [files[0]!, { ...files[2]!, implementations: files[2]!.implementations.map((i) => (i.state === 'completed' ? { ...i, instructions: undefined } : i)) }];
     const s = section(buildReportModel(asLoaded(once)), 'drift');

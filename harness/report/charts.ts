@@ -398,11 +398,13 @@ export function trendPoints(sorted: readonly HistoryPoint[], name: string, metri
   const spec = TREND_METRICS.find((m) => m.metric === metric)!;
   const show = (x: number) => `${x.toFixed(spec.digits)}${spec.unit ? ` ${spec.unit}` : ''}`;
   return sorted.flatMap((p): TrendPoint[] => {
+    const impl = p.results.implementations.find((i) => i.name === name);
+    // A row a file ran at a smaller task count (scaled) has a smaller wall time and heap that are not a trend.
+    if ((metric === 'wallMs' || metric === 'heapPeakBytes') && impl?.state !== 'skipped' && impl?.scaled) return [];
     const values = samplesOf(p.results, name, metric);
     if (values.length === 0) return [];
     const category = trendCategory(p);
     if (metric === 'instructionsPerTask') {
-      const impl = p.results.implementations.find((i) => i.name === name);
       const method = impl?.state === 'completed' && impl.instructions ? `: ${impl.instructions.method}` : '';
       return [{ category, value: spec.toAxis(values[0]!), interval: null, hover: `counted once, no interval${method}` }];
     }
@@ -453,7 +455,7 @@ function trendChart(id: string, spec: TrendMetric, sorted: readonly HistoryPoint
     ? `${files}: one count per file, so no whiskers. A missing point means that file has no count for the implementation.`
     : `${files}. Clean runs are the ones the gate compares (measured, no problems); whiskers: the ${DEFAULT_CONFIDENCE * 100} % confidence interval of that median ` +
       '(order statistics, no assumption about the distribution). A point without whiskers had too few runs for that interval; ' +
-      'a missing point means no clean run in that file.';
+      `a missing point means no clean run in that file${spec.metric === 'cpuMsPerTask' ? '' : ', or a row run at a smaller task count (scaled) there'}.`;
   return {
     id,
     kind: 'history',
