@@ -275,6 +275,16 @@ describe('gate metrics beyond wall time and heap', () => {
     expect(judged(0, 9270)).toBe('regressed'); // the same +3 % on the main thread
   });
 
+  it('never compares wall time or heap of a row scaled down on one side only, but still judges its CPU per task', () => {
+    const base = resultsWith('home-async', [100, 101, 99, 100, 102, 98], [10, 10, 10, 10, 10, 10], 'aaaaaaa');
+    const scaled = resultsWith('home-async', [50, 51, 49, 50, 52, 48], [5, 5, 5, 5, 5, 5], 'bbbbbbb');
+    const impl = scaled.implementations[0]!;
+    if (impl.state === 'completed') impl.scaled = { tasks: 100, fromTasks: 200, reason: 'slow (test)', ideal: null }; // half of tinyScenario's 200
+    const rows = compare(base, scaled, { implementations: ['home-async'], metrics: ['wallMs', 'heapPeakBytes', 'cpuMsPerTask'] });
+    expect(rows.map((r) => r.verdict)).toEqual(['inconclusive', 'inconclusive', 'no change']);
+    expect(rows[0]!.why).toMatch(/^ran 200 tasks in the baseline and 100 in the candidate \(scaled\)/);
+  });
+
   it('never compares two counts made differently (another slope): inconclusive, naming both methods', () => {
     const counted = (perTask: number, method: string): ResultsFile => {
       const r = resultsWith('home-async', [100, 101, 99, 100], [10, 10, 10, 10], 'aaaaaaa');

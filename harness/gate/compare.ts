@@ -86,6 +86,12 @@ export function samplesOf(results: ResultsFile, implementation: string, metric: 
   });
 }
 
+/** The task count an implementation's runs had in a file: smaller than the scenario's where the row was scaled. */
+function rowTasks(results: ResultsFile, implementation: string): number {
+  const impl = results.implementations.find((i) => i.name === implementation);
+  return impl && impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : results.scenario.tasks;
+}
+
 /** How an implementation's instructions were counted (task counts of the slope and the rest), or null. */
 function countMethod(results: ResultsFile, implementation: string): string | null {
   const impl = results.implementations.find((i) => i.name === implementation);
@@ -137,6 +143,15 @@ export function compare(baseline: ResultsFile, candidate: ResultsFile, options: 
           why: metric === 'instructionsPerTask'
             ? `no instruction count in the ${side} (count with pnpm bench --instructions, or gate --against with --metric instructionsPerTask)`
             : `no clean measured run in the ${side}`,
+        });
+        continue;
+      }
+      // Wall time and heap grow with the task count: a row scaled down on one side only cannot be compared on them.
+      const sizes = [baseline, candidate].map((f) => rowTasks(f, implementation));
+      if ((metric === 'wallMs' || metric === 'heapPeakBytes') && sizes[0] !== sizes[1]) {
+        rows.push({
+          ...base, verdict: 'inconclusive', change: median(c) / median(b) - 1, p: null, baselineMedian: median(b), candidateMedian: median(c),
+          why: `ran ${sizes[0]} tasks in the baseline and ${sizes[1]} in the candidate (scaled): compare cpuMsPerTask or instructionsPerTask instead`,
         });
         continue;
       }
