@@ -86,8 +86,13 @@ export function samplesOf(results: ResultsFile, implementation: string, metric: 
   });
 }
 
+/** Metrics whose value grows with the task count: comparable only between runs of the same size. */
+export function dependsOnTaskCount(metric: GateMetric): boolean {
+  return metric === 'wallMs' || metric === 'heapPeakBytes';
+}
+
 /** The task count an implementation's runs had in a file: smaller than the scenario's where the row was scaled. */
-function rowTasks(results: ResultsFile, implementation: string): number {
+export function rowTasks(results: ResultsFile, implementation: string): number {
   const impl = results.implementations.find((i) => i.name === implementation);
   return impl && impl.state !== 'skipped' && impl.scaled ? impl.scaled.tasks : results.scenario.tasks;
 }
@@ -148,7 +153,7 @@ export function compare(baseline: ResultsFile, candidate: ResultsFile, options: 
       }
       // Wall time and heap grow with the task count: a row scaled down on one side only cannot be compared on them.
       const sizes = [baseline, candidate].map((f) => rowTasks(f, implementation));
-      if ((metric === 'wallMs' || metric === 'heapPeakBytes') && sizes[0] !== sizes[1]) {
+      if (dependsOnTaskCount(metric) && sizes[0] !== sizes[1]) {
         rows.push({
           ...base, verdict: 'inconclusive', change: median(c) / median(b) - 1, p: null, baselineMedian: median(b), candidateMedian: median(c),
           why: `ran ${sizes[0]} tasks in the baseline and ${sizes[1]} in the candidate (scaled): compare cpuMsPerTask or instructionsPerTask instead`,

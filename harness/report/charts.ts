@@ -5,7 +5,7 @@ import type { Data, Layout } from 'plotly.js-dist';
 import { colorOf, type ColorMap } from './colors.js';
 import { pointLabel } from '../../scenarios/schema.js';
 import { type RunSample, type ImplementationResult, type ResultsFile, type LatencySummary } from '../results/schema.js';
-import { samplesOf, type GateMetric } from '../gate/compare.js';
+import { dependsOnTaskCount, rowTasks, samplesOf, type GateMetric } from '../gate/compare.js';
 import { DEFAULT_CONFIDENCE, medianInterval } from '../stats/intervals.js';
 
 export type ChartKind = 'time' | 'heap' | 'rss' | 'memory' | 'latency' | 'history' | 'scaling';
@@ -398,13 +398,14 @@ export function trendPoints(sorted: readonly HistoryPoint[], name: string, metri
   const spec = TREND_METRICS.find((m) => m.metric === metric)!;
   const show = (x: number) => `${x.toFixed(spec.digits)}${spec.unit ? ` ${spec.unit}` : ''}`;
   return sorted.flatMap((p): TrendPoint[] => {
-    const impl = p.results.implementations.find((i) => i.name === name);
-    // A row a file ran at a smaller task count (scaled) has a smaller wall time and heap that are not a trend.
-    if ((metric === 'wallMs' || metric === 'heapPeakBytes') && impl?.state !== 'skipped' && impl?.scaled) return [];
+    // A row a file ran at a smaller task count (scaled) has a smaller wall time and heap that are not a trend: the
+    // same rule by which the gate refuses to compare them.
+    if (dependsOnTaskCount(metric) && rowTasks(p.results, name) !== p.results.scenario.tasks) return [];
     const values = samplesOf(p.results, name, metric);
     if (values.length === 0) return [];
     const category = trendCategory(p);
     if (metric === 'instructionsPerTask') {
+      const impl = p.results.implementations.find((i) => i.name === name);
       const method = impl?.state === 'completed' && impl.instructions ? `: ${impl.instructions.method}` : '';
       return [{ category, value: spec.toAxis(values[0]!), interval: null, hover: `counted once, no interval${method}` }];
     }

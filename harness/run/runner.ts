@@ -68,20 +68,19 @@ export type Adaptive = Settle;
 
 /** The probe's verdict on a row: full size, or its own smaller run with the reason. */
 function probeVerdict(scenario: Scenario, slowRows: NonNullable<Settle['slowRows']>, probe: RunRecord): { full: true; wallMs: number } | { full: false; reason: string } {
-  const from = scenario.tasks.toLocaleString('en-US');
   const to = slowRows.tasks.toLocaleString('en-US');
-  const limit = `settle.slowRows.aboveSeconds = ${slowRows.aboveSeconds} s`;
+  const scaled = (why: string) => ({ full: false as const, reason: `scaled from ${scenario.tasks.toLocaleString('en-US')} to ${to} tasks: ${why}` });
   // A probe that failed or miscounted says nothing about speed, and it stays in the row's runs so the failure shows.
-  if (probe.state === 'failed') return { full: false, reason: `scaled from ${from} to ${to} tasks: its first run at ${to} tasks failed, so its speed is unknown` };
-  if (probe.problems.length > 0) return { full: false, reason: `scaled from ${from} to ${to} tasks: its first run at ${to} tasks had problems, so its speed is unknown` };
+  if (probe.state === 'failed' || probe.problems.length > 0) {
+    return scaled(`its first run at ${to} tasks ${probe.state === 'failed' ? 'failed' : 'had problems'}, so its speed is unknown`);
+  }
   const probeSeconds = probe.sample.wallMs / 1000;
   const fullSeconds = probeSeconds * (scenario.tasks / slowRows.tasks);
   if (fullSeconds <= slowRows.aboveSeconds) return { full: true, wallMs: probe.sample.wallMs };
   const about = fullSeconds >= 10 ? fullSeconds.toFixed(0) : fullSeconds.toFixed(1);
-  return {
-    full: false,
-    reason: `scaled from ${from} to ${to} tasks: its first ${to} tasks took ${probeSeconds.toFixed(2)} s, so a full run would take ~${about} s (over ${limit})`,
-  };
+  return scaled(
+    `its first ${to} tasks took ${probeSeconds.toFixed(2)} s, so a full run would take ~${about} s (over settle.slowRows.aboveSeconds = ${slowRows.aboveSeconds} s)`,
+  );
 }
 
 /** Whether a row's median is known to ±precision from its clean runs so far. */

@@ -16,7 +16,7 @@ import { runChild } from '../../harness/run/child.js';
 import { judge, DEFAULT_THRESHOLDS, type GateMetric } from '../../harness/gate/compare.js';
 import { compiledFile } from '../../core/paths.js';
 import { DEFAULT_CHILD_HEAP_LIMIT_MB, resolveThreads, rotatedOrder } from '../../harness/run/runner.js';
-import { median } from '../../harness/stats/stats.js';
+import { median, summarize } from '../../harness/stats/stats.js';
 import { ratioInterval } from '../../harness/stats/intervals.js';
 
 const { values } = parseArgs({
@@ -73,8 +73,8 @@ for (let k = 0; k < repeats; k++) {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const cvOf = (xs: number[]) => {
-  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-  return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) / mean;
+  const { sd, mean } = summarize(xs);
+  return sd / mean;
 };
 const summary: Record<string, unknown> = {};
 for (const m of METRICS) {

@@ -13,7 +13,7 @@ import { countInstructions, type CountRequest } from '../../harness/measure/inst
 import { judgeCount, DEFAULT_THRESHOLDS } from '../../harness/gate/compare.js';
 import { compiledFile } from '../../core/paths.js';
 import { resolveThreads } from '../../harness/run/runner.js';
-import { median } from '../../harness/stats/stats.js';
+import { median, summarize } from '../../harness/stats/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +60,7 @@ for (let k = 0; k < repeats; k++) {
     levels.map((l) => `${l * 100} %: ${((planted[l]! / a - 1) * 100).toFixed(2)} %`).join(', '));
 }
 
-const summarize = (label: string, changes: number[]) => {
+const tally = (label: string, changes: number[]) => {
   const verdicts = changes.map((c) => judgeCount(1, 1 + c, threshold).verdict);
   const n = (v: string) => verdicts.filter((x) => x === v).length;
   const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -69,11 +69,11 @@ const summarize = (label: string, changes: number[]) => {
   return { regressed: n('regressed'), noChange: n('no change'), improved: n('improved'), changes };
 };
 const aaCounts = rows.flatMap((r) => [r.a, r.again]);
-const mean = aaCounts.reduce((s, x) => s + x, 0) / aaCounts.length;
-const cv = Math.sqrt(aaCounts.reduce((s, x) => s + (x - mean) ** 2, 0) / (aaCounts.length - 1)) / mean;
+const { sd, mean } = summarize(aaCounts);
+const cv = sd / mean;
 const summary = {
-  aa: summarize('A/A', rows.map((r) => r.again / r.a - 1)),
-  planted: Object.fromEntries(levels.map((l) => [l, summarize(`planted ${l * 100} %`, rows.map((r) => r.planted[l]! / r.a - 1))])),
+  aa: tally('A/A', rows.map((r) => r.again / r.a - 1)),
+  planted: Object.fromEntries(levels.map((l) => [l, tally(`planted ${l * 100} %`, rows.map((r) => r.planted[l]! / r.a - 1))])),
 };
 log(`run-to-run CV of the ${aaCounts.length} unplanted counts: ${(cv * 100).toFixed(2)} %; ${((Date.now() - started) / 60000).toFixed(1)} min in all`);
 if (values.out) {
