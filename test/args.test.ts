@@ -19,6 +19,15 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--scenario', 'million', '--max-runs', '0'])).toThrow('--max-runs is "0"; allowed: an integer from 1 to 1000');
   });
 
+  it('takes a total budget with --budget, and names any value that is not seconds > 0 and ≤ 86400', () => {
+    expect(parseBenchArgs(['--scenario', 'million', '--budget', '90']).adaptive).toEqual({ precision: 0.05, maxRuns: 20, rowBudgetSeconds: 60, budgetSeconds: 90 });
+    for (const bad of ['0', '-1', 'NaN', 'Infinity', '86401', '2147483648', 'soon']) {
+      expect(() => parseBenchArgs(['--scenario', 'million', '--budget', bad])).toThrow(
+        `--budget is "${bad}"; allowed: seconds > 0 and ≤ 86400 (the child time all rows' runs may use together)`,
+      );
+    }
+  });
+
   it('switches latency recording off with --no-latency', () => {
     expect(parseBenchArgs(['--scenario', 'smoke', '--no-latency']).latency).toBe(false);
   });

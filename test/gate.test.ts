@@ -298,6 +298,17 @@ describe('gate metrics beyond wall time and heap', () => {
     expect(row).toMatchObject({ verdict: 'inconclusive', why: expect.stringMatching(/^counted differently \(baseline: slope between 10000 and 110000 tasks; candidate: slope between 10000 and 60000 tasks\)/) });
   });
 
+  it('names a --threaded-instructions-threshold that is not a fraction between 0 and 10', () => {
+    const dir = tempDir();
+    const file = join(dir, 'r.json');
+    writeFileSync(file, JSON.stringify(resultsWith('home-async', [100, 101], [10, 10], 'aaaaaaa')));
+    for (const bad of ['NaN', 'Infinity', '0', '-0.1', '2147483648']) {
+      const r = spawnSync(process.execPath, [join(projectRoot, 'dist', 'scripts', 'gate.js'), '--baseline', file, '--candidate', file, '--threaded-instructions-threshold', bad], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe(`error: --threaded-instructions-threshold is "${bad}"; allowed: a number between 0 and 10`);
+    }
+  });
+
   it('names the allowed metrics when --metric is wrong', () => {
     const dir = tempDir();
     const file = join(dir, 'r.json');
